@@ -1,0 +1,47 @@
+# Quick start: `make serve` (set up, build, serve on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup site serve dev test lock clean
+
+## setup: create .venv and install the pinned Python dependencies (requirements.lock)
+setup: $(STAMP)
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+## site: validate content/ and build the handbook into site/ (replaced only if the build succeeds)
+site: $(STAMP)
+	rm -rf build/site.tmp
+	$(BIN)/python -m mkdocs build --strict --quiet --site-dir build/site.tmp
+	rm -rf site && mv build/site.tmp site
+	@echo "built site/"
+
+## serve: build, then serve site/ on http://127.0.0.1:$(PORT)
+serve: site
+	$(BIN)/python scripts/serve.py --dir site --port $(PORT)
+
+## dev: live-reloading preview while editing content/ (mkdocs serve)
+dev: $(STAMP)
+	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:$(PORT)
+
+## test: set up, then run every test (content model, build, faithfulness, browser)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lock: re-pin requirements.lock from the versions in pyproject.toml
+lock:
+	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
+	build/lockenv/bin/pip install --quiet --disable-pip-version-check \
+	  $$($(PYTHON) -c "import tomllib; d=tomllib.load(open('pyproject.toml','rb'))['project']; print(' '.join(d['dependencies'] + d['optional-dependencies']['test']))")
+	(head -2 requirements.lock; build/lockenv/bin/pip freeze --exclude handbook-yeu-the) > build/requirements.lock
+	mv build/requirements.lock requirements.lock
+
+clean:
+	rm -rf build site

@@ -1,0 +1,6 @@
+"""The handbook's content model: official plans, situations, checklist items, glossary,
+communes and per-language strings, loaded from ``content/`` and validated as a whole.
+
+``handbook.model`` uses the Python standard library only, so the same code runs at build
+time (MkDocs hook, card generator, tests) and in the browser (Pyodide, for the wizard).
+"""

@@ -1,0 +1,114 @@
+"""MkDocs hook: load and validate the content model, then generate every page into the build.
+
+Runs in ``on_config`` (before mkdocs-static-i18n, which runs last), once per language build:
+
+1. load and validate ``content/`` as a whole: any problem stops the build here, before a
+   single file is written (the error names the file, the line and the fix);
+2. render every generated page in every language, in memory;
+3. stage the hand-written ``docs/`` plus the generated pages into ``build/docs`` (only files
+   that changed are rewritten, so ``mkdocs serve`` does not loop) and point MkDocs at it;
+4. derive the navigation, site name and description of each language from the model.
+
+Generated pages never enter git: ``build/`` is ignored.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
+    sys.path.insert(0, str(ROOT))
+
+from handbook.model import ContentError, load  # noqa: E402
+from handbook.render import Renderer  # noqa: E402
+
+STAGE = ROOT / "build" / "docs"
+_source_docs: Path | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _source_docs
+    if _source_docs is None:
+        _source_docs = Path(config.docs_dir)
+    try:
+        model = load(ROOT)
+    except ContentError as exc:
+        raise PluginError(str(exc)) from None
+    renderer = Renderer(model)
+    pages = renderer.render_all()
+
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        raise PluginError("mkdocs.yml: the i18n plugin is not configured; the handbook needs it")
+    configured = [lang.locale for lang in i18n.config.languages]
+    if configured != model.languages:
+        raise PluginError(
+            f"mkdocs.yml: the i18n languages {configured} differ from content/handbook.toml "
+            f"languages {model.languages}\n    fix: list the same languages, in the same order "
+            "(the first is the authoritative one, with default: true)")
+    for lang_config in i18n.config.languages:
+        lang = lang_config.locale
+        lang_config["site_name"] = model.t(lang, "ui", "site_name")
+        lang_config["site_description"] = model.t(lang, "ui", "site_description")
+        lang_config["nav"] = _nav(renderer, model, lang)
+
+    stage(_source_docs, pages, STAGE)
+    config.docs_dir = str(STAGE)
+    config.nav = _nav(renderer, model, model.reference)
+    return config
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Give each translated site its own sitemap.xml: the theme's script fetches
+    ``sitemap.xml`` under the language's base URL on every page, and i18n writes one at the root."""
+    site = Path(config.site_dir)
+    root_map = site / "sitemap.xml"
+    i18n = config.plugins.get("i18n")
+    if not root_map.is_file() or i18n is None:
+        return
+    for lang in i18n.config.languages:
+        if not lang.default:
+            target = site / lang.locale / "sitemap.xml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root_map, target)
+
+
+def _nav(renderer: Renderer, model, lang: str) -> list:
+    """The navigation with section titles in ``lang`` (page titles come from the pages)."""
+    out = []
+    for entry in renderer.nav():
+        if isinstance(entry, dict):
+            ((key, children),) = entry.items()
+            out.append({model.t(lang, "ui", key): children})
+        else:
+            out.append(entry)
+    return out
+
+
+def stage(source: Path, pages: dict[str, str], target: Path) -> None:
+    """Make ``target`` hold exactly ``source``'s files plus ``pages``, rewriting only changes."""
+    wanted: dict[Path, bytes] = {}
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        wanted[target / path.relative_to(source)] = path.read_bytes()
+    for uri, text in pages.items():
+        dest = target / uri
+        if dest in wanted:
+            raise PluginError(f"docs/{uri}: a hand-written file has the path of a generated page\n"
+                              "    fix: rename or remove it; that page is generated from content/")
+        wanted[dest] = text.encode("utf-8")
+    for dest, data in wanted.items():
+        if not dest.is_file() or dest.read_bytes() != data:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+    if target.exists():
+        for path in sorted(target.rglob("*"), reverse=True):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()

@@ -1,0 +1,669 @@
+"""Load and validate the whole content model before anything is rendered.
+
+Standard library only (``tomllib``, ``dataclasses``): this module also runs inside Pyodide.
+
+Every problem found is reported as ``path:line: what is wrong`` followed by ``fix: ...``;
+all problems are collected and raised together as one :class:`ContentError`, so an editor
+sees everything to mend at once and no page is written from a model that failed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REFERENCE_NOTE = "the first language in content/handbook.toml is the authoritative one"
+BLOCK_KINDS = ("meta", "title", "p", "li", "h2", "h3", "h4")
+HEADING_KINDS = ("h2", "h3", "h4")
+NON_CITABLE = ("front", "back")  # plan parts before the first and after the last section
+COMMUNE_KINDS = ("xa", "phuong")
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SECTION_RE = re.compile(r"^[A-Z0-9]+(\.[0-9]+)*$")
+CITATION_RE = re.compile(r"^(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)$")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}\n    fix: {self.fix}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found in the content; nothing may be rendered after it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = len(problems)
+        head = f"content is invalid ({count} problem{'s' if count != 1 else ''}):"
+        super().__init__("\n".join([head, *(str(p) for p in problems)]))
+
+
+class Source:
+    """A loaded TOML file plus what is needed to point at its lines."""
+
+    def __init__(self, root: Path, path: Path, problems: list[Problem]):
+        self.rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        self.problems = problems
+        self.data: dict[str, Any] = {}
+        self.ok = False
+        try:
+            self.text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.text = ""
+            self.lines: list[str] = []
+            self.error(None, "file is missing", f"create {self.rel}")
+            return
+        except UnicodeDecodeError as exc:
+            self.text = ""
+            self.lines = []
+            self.error(None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+            return
+        self.lines = self.text.splitlines()
+        try:
+            self.data = tomllib.loads(self.text)
+            self.ok = True
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+            line = int(match.group(1)) if match else None
+            self.error(line, f"not valid TOML: {exc}", "correct the TOML syntax on that line")
+
+    def error(self, line: int | None, message: str, fix: str) -> None:
+        self.problems.append(Problem(self.rel, line, message, fix))
+
+    def find(self, needle: str, start: int = 1) -> int | None:
+        """The first line number (1-based) at or after ``start`` that contains ``needle``."""
+        for number in range(max(start, 1), len(self.lines) + 1):
+            if needle in self.lines[number - 1]:
+                return number
+        return None
+
+    def table_starts(self, name: str) -> list[int]:
+        """Line numbers of each ``[[name]]`` header, in order."""
+        pattern = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
+        return [n for n, text in enumerate(self.lines, 1) if pattern.match(text)]
+
+    def key_line(self, table: tuple[str, ...], key: str | None = None) -> int | None:
+        """Best line for ``key`` inside the ``[a.b.c]`` table (or the table header itself)."""
+        header = None
+        for number, text in enumerate(self.lines, 1):
+            stripped = text.strip()
+            if stripped.startswith("[") and not stripped.startswith("[["):
+                parts = _header_parts(stripped)
+                if parts == list(table):
+                    header = number
+                    break
+        if key is None or header is None:
+            return header
+        key_re = re.compile(r'^\s*("?)' + re.escape(key) + r'\1\s*=')
+        for number in range(header + 1, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if text.strip().startswith("["):
+                break
+            if key_re.match(text):
+                return number
+        return header
+
+
+def _header_parts(header: str) -> list[str]:
+    inner = header.strip()[1:].split("]", 1)[0]
+    return [p.strip().strip('"').strip("'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', inner)]
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Block:
+    id: str  # SECTION/N, N counted within the section
+    section: str
+    kind: str
+    vi: str
+    line: int | None
+
+
+@dataclass
+class Plan:
+    id: str
+    original: Path
+    blocks: list[Block]
+    sections: list[str]  # citable sections, in document order
+
+    def section_blocks(self, section: str) -> list[Block]:
+        """The blocks of one section, without those of its subsections."""
+        return [b for b in self.blocks if b.section == section]
+
+    def parent(self, section: str) -> str | None:
+        head = section.rsplit(".", 1)[0] if "." in section else None
+        return head if head in self.sections else None
+
+
+@dataclass(frozen=True)
+class Citation:
+    plan: str
+    section: str
+
+    def __str__(self) -> str:
+        return f"{self.plan}:{self.section}"
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.section)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    phase: str
+    network: bool
+    cites: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Situation:
+    id: str
+    plan: str
+    section: str
+    staff: tuple[str, ...]
+    support: tuple[str, ...]
+    checklist: tuple[str, ...]
+    steps: tuple[str, ...]
+    related: tuple[str, ...]  # both directions, derived
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.plan, self.section)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    seen_in: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Commune:
+    id: str
+    kind: str
+    name: str
+    province: str
+    address: str
+    hotline: str
+    hours: str
+    site_url: str
+    plans: tuple[str, ...]
+
+
+@dataclass
+class Model:
+    root: Path
+    languages: list[str]
+    phases: list[str]
+    plans: dict[str, Plan]
+    items: dict[str, Item]
+    situations: dict[str, Situation]
+    glossary: dict[str, Term]
+    communes: dict[str, Commune]
+    strings: dict[str, dict[str, Any]] = field(repr=False)
+
+    @property
+    def reference(self) -> str:
+        return self.languages[0]
+
+    def t(self, lang: str, *path: str) -> str:
+        """The string at ``path`` (e.g. ``"situations", id, "title"``) in ``lang``."""
+        node: Any = self.strings[lang]
+        for part in path:
+            node = node[part]
+        return node
+
+    def block_text(self, lang: str, plan: str, block: Block) -> str:
+        if lang == self.reference:
+            return block.vi
+        return self.strings[lang]["plans"][plan]["blocks"][block.id]
+
+    def situations_of(self, plan: str) -> list[Situation]:
+        return [s for s in self.situations.values() if s.plan == plan]
+
+    def items_of(self, situation: Situation) -> list[Item]:
+        """The situation's checklist items, in phase order (stable within a phase)."""
+        order = {p: n for n, p in enumerate(self.phases)}
+        items = [self.items[i] for i in situation.checklist]
+        return sorted(items, key=lambda item: order[item.phase])
+
+
+def anchor(section: str) -> str:
+    """The HTML id of a plan section: ``III.5.2`` → ``s-III-5-2``."""
+    return "s-" + section.replace(".", "-")
+
+
+def parse_citation(text: str) -> Citation | None:
+    match = CITATION_RE.match(text) if isinstance(text, str) else None
+    return Citation(match["plan"], match["section"]) if match else None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load(root: Path | str) -> Model:
+    """Load ``root/content`` and validate everything; raise :class:`ContentError` on any problem."""
+    root = Path(root)
+    content = root / "content"
+    problems: list[Problem] = []
+    loader = _Loader(root, content, problems)
+    model = loader.run()
+    if problems:
+        raise ContentError(problems)
+    assert model is not None
+    return model
+
+
+class _Loader:
+    def __init__(self, root: Path, content: Path, problems: list[Problem]):
+        self.root = root
+        self.content = content
+        self.problems = problems
+
+    def source(self, rel: str) -> Source:
+        return Source(self.root, self.content / rel, self.problems)
+
+    # -- generic field checks -------------------------------------------------------
+
+    def fields(self, src: Source, line: int | None, table: dict, required: dict, optional: dict,
+               what: str) -> bool:
+        ok = True
+        for name, kind in required.items():
+            if name not in table:
+                src.error(line, f"{what} has no '{name}'", f"add '{name} = ...' ({_kind_name(kind)})")
+                ok = False
+        for name, value in table.items():
+            kind = required.get(name, optional.get(name))
+            if kind is None:
+                allowed = ", ".join(sorted({*required, *optional}))
+                src.error(src.find(f"{name}", line or 1) if line else None,
+                          f"{what} has an unknown key '{name}'", f"use one of: {allowed}")
+                ok = False
+            elif not _is_kind(value, kind):
+                src.error(src.find(f"{name}", line or 1) if line else None,
+                          f"{what}: '{name}' is {type(value).__name__}, expected {_kind_name(kind)}",
+                          f"make '{name}' {_kind_name(kind)}")
+                ok = False
+        return ok
+
+    def citation(self, src: Source, line: int | None, text: Any, what: str) -> Citation | None:
+        cite = parse_citation(text)
+        at = src.find(f'"{text}"', line or 1) if isinstance(text, str) else line
+        if cite is None:
+            src.error(at, f"{what}: '{text}' is not a citation",
+                      "write it as PLAN:SECTION, for example ngok-reo:III.5.2")
+            return None
+        plan = self.plans.get(cite.plan)
+        if plan is None:
+            src.error(at, f"{what}: '{text}' cites an unknown plan '{cite.plan}'",
+                      f"use one of the plans: {', '.join(self.plans)}")
+            return None
+        if cite.section not in plan.sections:
+            src.error(at, f"{what}: '{text}' cites section '{cite.section}', which plan "
+                      f"'{cite.plan}' does not have",
+                      f"use one of: {', '.join(plan.sections)}")
+            return None
+        return cite
+
+    # -- the files ------------------------------------------------------------------
+
+    def run(self) -> Model | None:
+        config = self.source("handbook.toml")
+        languages: list[str] = []
+        phases: list[str] = []
+        if config.ok and self.fields(config, 1, config.data, {"languages": list, "phases": list},
+                                     {}, "handbook.toml"):
+            languages = [str(x) for x in config.data["languages"]]
+            phases = [str(x) for x in config.data["phases"]]
+            if not languages:
+                config.error(config.find("languages"), "no language is listed",
+                             'list at least the authoritative language: languages = ["vi"]')
+        self.languages, self.phases = languages, phases
+        self.plans = self.load_plans()
+        self.items = self.load_items()
+        self.situations = self.load_situations()
+        self.glossary = self.load_glossary()
+        self.communes = self.load_communes()
+        self.strings = self.load_strings()
+        if not self.problems:
+            self.secondary_checks()
+        if self.problems:
+            return None
+        return Model(self.root, languages, phases, self.plans, self.items, self.situations,
+                     self.glossary, self.communes, self.strings)
+
+    def load_plans(self) -> dict[str, Plan]:
+        plans: dict[str, Plan] = {}
+        for path in sorted((self.content / "plans").glob("*.toml")):
+            src = Source(self.root, path, self.problems)
+            if not src.ok:
+                continue
+            pid = path.stem
+            if not self.fields(src, 1, src.data, {"id": str, "original": str, "block": "tables"}, {},
+                               f"plan '{pid}'"):
+                continue
+            if src.data["id"] != pid:
+                src.error(src.find("id"), f"plan id '{src.data['id']}' differs from the file name",
+                          f"set id = \"{pid}\" or rename the file")
+            original = path.parent / src.data["original"]
+            if not original.is_file():
+                src.error(src.find("original"), f"the original text {src.data['original']} is missing",
+                          "keep a verbatim copy of the official plan beside this file")
+            starts = src.table_starts("block")
+            blocks: list[Block] = []
+            sections: list[str] = []
+            seen_done: set[str] = set()
+            counts: dict[str, int] = {}
+            current = None
+            for n, raw in enumerate(src.data["block"]):
+                line = starts[n] if n < len(starts) else None
+                if not isinstance(raw, dict) or not self.fields(
+                        src, line, raw, {"section": str, "kind": str, "vi": str}, {}, "block"):
+                    continue
+                section, kind, text = raw["section"], raw["kind"], raw["vi"].strip()
+                if kind not in BLOCK_KINDS:
+                    src.error(src.find("kind", line or 1), f"block kind '{kind}' is unknown",
+                              f"use one of: {', '.join(BLOCK_KINDS)}")
+                if not text:
+                    src.error(line, "block has empty text", "give the paragraph's official text")
+                if section not in NON_CITABLE and not SECTION_RE.match(section):
+                    src.error(src.find("section", line or 1), f"section '{section}' is malformed",
+                              "use the plan's numbering, for example III.5.2 or 2.1")
+                if section != current:
+                    if section in seen_done:
+                        src.error(line, f"section '{section}' continues after another section began",
+                                  "keep the blocks of a section together, in document order")
+                    if current is not None:
+                        seen_done.add(current)
+                    current = section
+                    if section not in NON_CITABLE:
+                        sections.append(section)
+                counts[section] = counts.get(section, 0) + 1
+                blocks.append(Block(f"{section}/{counts[section]}", section, kind, text, line))
+            plans[pid] = Plan(pid, original, blocks, sections)
+        if not plans:
+            self.problems.append(Problem("content/plans", None, "no plan found",
+                                         "add content/plans/ID.toml and ID.original.txt"))
+        return plans
+
+    def load_items(self) -> dict[str, Item]:
+        src = self.source("checklist.toml")
+        items: dict[str, Item] = {}
+        if not src.ok:
+            return items
+        starts = src.table_starts("item")
+        for n, raw in enumerate(src.data.get("item", [])):
+            line = starts[n] if n < len(starts) else None
+            if not self.fields(src, line, raw, {"id": str, "phase": str, "network": bool, "cites": list},
+                               {}, _label("item", n, raw)):
+                if isinstance(raw.get("id"), str) and raw["id"] not in items:
+                    # keep the id known, so its mistake is not reported again by every user of it
+                    items[raw["id"]] = Item(raw["id"], "", False, ())
+                continue
+            iid = raw["id"]
+            what = f"item '{iid}'"
+            if not ID_RE.match(iid):
+                src.error(line, f"{what}: id is not lower-case-with-dashes", "rename it, e.g. seat-and-water")
+            if iid in items:
+                src.error(src.find(f'"{iid}"', line or 1), f"duplicate item id '{iid}'",
+                          "give every item its own id")
+                continue
+            if raw["phase"] not in self.phases:
+                src.error(src.find("phase", line or 1), f"{what}: unknown phase '{raw['phase']}'",
+                          f"use one of: {', '.join(self.phases)}")
+            if not raw["cites"]:
+                src.error(line, f"{what} cites nothing", "every item must cite the plan section it comes from")
+            cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
+            items[iid] = Item(iid, raw["phase"], raw["network"], cites)
+        return items
+
+    def load_situations(self) -> dict[str, Situation]:
+        src = self.source("situations.toml")
+        out: dict[str, Situation] = {}
+        if not src.ok:
+            return out
+        starts = src.table_starts("situation")
+        declared: dict[str, tuple[int | None, list[str]]] = {}
+        required = {"id": str, "plan": str, "section": str, "staff": list, "checklist": list,
+                    "steps": list}
+        optional = {"support": list, "related": list}
+        for n, raw in enumerate(src.data.get("situation", [])):
+            line = starts[n] if n < len(starts) else None
+            if not self.fields(src, line, raw, required, optional, _label("situation", n, raw)):
+                continue
+            sid = raw["id"]
+            what = f"situation '{sid}'"
+            if not ID_RE.match(sid):
+                src.error(line, f"{what}: id is not lower-case-with-dashes", "rename it, e.g. no-id-papers")
+            if sid in out:
+                src.error(src.find(f'"{sid}"', line or 1), f"duplicate situation id '{sid}'",
+                          "give every situation its own id")
+                continue
+            plan = self.plans.get(raw["plan"])
+            if plan is None:
+                src.error(src.find("plan", line or 1), f"{what}: unknown plan '{raw['plan']}'",
+                          f"use one of: {', '.join(self.plans)}")
+                continue
+            for key in ("section", "staff", "support"):
+                values = raw.get(key, [])
+                for sec in [values] if isinstance(values, str) else values:
+                    if sec not in plan.sections:
+                        src.error(src.find(f'"{sec}"', line or 1),
+                                  f"{what}: {key} '{sec}' is not a section of plan '{plan.id}'",
+                                  f"use one of: {', '.join(plan.sections)}")
+            for iid in raw["checklist"]:
+                if iid not in self.items:
+                    src.error(src.find(f'"{iid}"', line or 1), f"{what}: unknown checklist item '{iid}'",
+                              "define it in content/checklist.toml or fix the id")
+            for iid in raw["steps"]:
+                if iid not in raw["checklist"]:
+                    src.error(src.find(f'"{iid}"', line or 1),
+                              f"{what}: step '{iid}' is not in its checklist",
+                              "steps pick the key items of the checklist; add it there first")
+            if not raw["checklist"]:
+                src.error(line, f"{what} has an empty checklist", "list the items staff must do")
+            declared[sid] = (line, list(raw.get("related", [])))
+            out[sid] = Situation(sid, plan.id, raw["section"], tuple(raw["staff"]),
+                                 tuple(raw.get("support", [])), tuple(raw["checklist"]),
+                                 tuple(raw["steps"]), ())
+        # cross-links are stated once and shown on both guides
+        related: dict[str, list[str]] = {sid: [] for sid in out}
+        for sid, (line, others) in declared.items():
+            for other in others:
+                at = src.find(f'"{other}"', line or 1)
+                if other not in out:
+                    src.error(at, f"situation '{sid}': related guide '{other}' does not exist",
+                              f"use one of: {', '.join(out)}")
+                elif out[other].plan == out[sid].plan:
+                    src.error(at, f"situation '{sid}': related guide '{other}' is from the same plan",
+                              "cross-link guides of the other plan that cover the same need")
+                else:
+                    for a, b in ((sid, other), (other, sid)):
+                        if b not in related[a]:
+                            related[a].append(b)
+        for sid, situation in out.items():
+            out[sid] = Situation(**{**situation.__dict__, "related": tuple(related[sid])})
+        return out
+
+    def secondary_checks(self) -> None:
+        """Checks whose failures are usually consequences of another mistake: run them only
+        when everything else is valid, so one mistake gives one message."""
+        used = {i for s in self.situations.values() for i in s.checklist}
+        items_src = Source(self.root, self.content / "checklist.toml", [])
+        for iid in self.items:
+            if iid not in used:
+                self.problems.append(Problem(items_src.rel, items_src.find(f'"{iid}"'),
+                                             f"item '{iid}' is in no situation's checklist",
+                                             "add it to a situation or remove it"))
+        for lang, src in self.string_sources.items():
+            required = self.required_strings(lang, self.reference_ui)
+            for path, _ in _leaves(src.data):
+                if path not in required:
+                    src.error(src.key_line(path[:-1], path[-1]),
+                              f"unknown string {'.'.join(path)} (nothing in the model uses it)",
+                              "remove it, or fix its spelling to match an id in the content"
+                              + (f"; {REFERENCE_NOTE}" if path[0] == "ui" else ""))
+
+    def load_glossary(self) -> dict[str, Term]:
+        src = self.source("glossary.toml")
+        terms: dict[str, Term] = {}
+        if not src.ok:
+            return terms
+        starts = src.table_starts("term")
+        for n, raw in enumerate(src.data.get("term", [])):
+            line = starts[n] if n < len(starts) else None
+            if not self.fields(src, line, raw, {"id": str, "seen_in": list}, {}, _label("term", n, raw)):
+                continue
+            tid = raw["id"]
+            if tid in terms or not ID_RE.match(tid):
+                src.error(line, f"term id '{tid}' is a duplicate or malformed",
+                          "give every term its own lower-case-with-dashes id")
+                continue
+            cites = tuple(c for c in (self.citation(src, line, x, f"term '{tid}'")
+                                      for x in raw["seen_in"]) if c)
+            terms[tid] = Term(tid, cites)
+        return terms
+
+    def load_communes(self) -> dict[str, Commune]:
+        communes: dict[str, Commune] = {}
+        text_fields = ("province", "address", "hotline", "hours", "site_url")
+        for path in sorted((self.content / "communes").glob("*.toml")):
+            src = Source(self.root, path, self.problems)
+            if not src.ok or not self.fields(
+                    src, 1, src.data, {"id": str, "kind": str, "name": str, "plans": list},
+                    {name: str for name in text_fields}, f"commune '{path.stem}'"):
+                continue
+            data = src.data
+            if data["id"] != path.stem:
+                src.error(src.find("id"), f"commune id '{data['id']}' differs from the file name",
+                          f"set id = \"{path.stem}\" or rename the file")
+            if data["kind"] not in COMMUNE_KINDS:
+                src.error(src.find("kind"), f"commune kind '{data['kind']}' is unknown",
+                          f"use one of: {', '.join(COMMUNE_KINDS)}")
+            for pid in data["plans"]:
+                if pid not in self.plans:
+                    src.error(src.find(f'"{pid}"'), f"commune plan '{pid}' does not exist",
+                              f"use one of: {', '.join(self.plans)}")
+            communes[data["id"]] = Commune(data["id"], data["kind"], data["name"].strip(),
+                                           *(data.get(name, "").strip() for name in text_fields),
+                                           tuple(data["plans"]))
+        if not communes:
+            self.problems.append(Problem("content/communes", None, "no commune profile found",
+                                         "add content/communes/ID.toml"))
+        return communes
+
+    # -- strings --------------------------------------------------------------------
+
+    def required_strings(self, lang: str, reference_ui: dict) -> dict[tuple[str, ...], None]:
+        """Every string path a language must define, derived from the model."""
+        keys: dict[tuple[str, ...], None] = {}
+
+        def need(*path: str) -> None:
+            keys[path] = None
+
+        need("meta", "name")
+        for key in reference_ui:
+            need("ui", key)
+        for phase in self.phases:
+            need("phases", phase)
+        for kind in COMMUNE_KINDS:
+            need("commune_kinds", kind)
+        for pid, plan in self.plans.items():
+            need("plans", pid, "title")
+            need("plans", pid, "short")
+            need("plans", pid, "label")
+            if lang != self.languages[0]:
+                for block in plan.blocks:
+                    need("plans", pid, "blocks", block.id)
+        for sid in self.situations:
+            for key in ("title", "summary", "audience"):
+                need("situations", sid, key)
+        for iid in self.items:
+            need("items", iid, "text")
+            need("items", iid, "short")
+        for tid in self.glossary:
+            need("glossary", tid, "term")
+            need("glossary", tid, "meaning")
+        return keys
+
+    def load_strings(self) -> dict[str, dict[str, Any]]:
+        strings: dict[str, dict[str, Any]] = {}
+        self.string_sources: dict[str, Source] = {}
+        self.reference_ui: dict = {}
+        if not self.languages:
+            return strings
+        sources = {lang: self.source(f"locales/{lang}.toml") for lang in self.languages}
+        ref = sources[self.languages[0]]
+        reference_ui = ref.data.get("ui", {}) if ref.ok and isinstance(ref.data.get("ui"), dict) else {}
+        self.reference_ui = reference_ui
+        for lang, src in sources.items():
+            if not src.ok:
+                continue
+            required = self.required_strings(lang, reference_ui)
+            present = dict(_leaves(src.data))
+            for path in required:
+                value = present.get(path)
+                if value is None:
+                    table, key = path[:-1], path[-1]
+                    line = src.key_line(table)
+                    where = f"[{'.'.join(_quote(p) for p in table)}]"
+                    src.error(line or len(src.lines) or None, f"missing translation {'.'.join(path)}",
+                              f"add {_quote(key)} = \"...\" under {where}"
+                              + ("" if line else " (the table does not exist yet)"))
+                elif not isinstance(value, str) or not value.strip():
+                    src.error(src.key_line(path[:-1], path[-1]),
+                              f"translation {'.'.join(path)} is empty or not text",
+                              "write the text in this language")
+            strings[lang] = src.data
+            self.string_sources[lang] = src
+        return strings
+
+
+def _label(kind: str, index: int, raw: Any) -> str:
+    """How to name a table in a message: by its id when it has one, else by its position."""
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return f"{kind} '{raw['id']}'"
+    return f"{kind} #{index + 1}"
+
+
+def _leaves(node: dict, prefix: tuple[str, ...] = ()):
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, (*prefix, key))
+        else:
+            yield (*prefix, key), value
+
+
+def _quote(key: str) -> str:
+    return key if re.match(r"^[A-Za-z0-9_-]+$", key) else f'"{key}"'
+
+
+def _is_kind(value: Any, kind: Any) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "tables":
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    return isinstance(value, kind)
+
+
+def _kind_name(kind: Any) -> str:
+    names = {str: "a string", bool: "true or false", list: "a list of strings",
+             "tables": "a list of [[tables]]"}
+    return names.get(kind, str(kind))

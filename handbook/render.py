@@ -1,0 +1,125 @@
+"""Render every generated page of the handbook, in every language, from a validated model.
+
+``render_all`` returns ``{src_uri: markdown}`` for the whole site; nothing is written here, so
+a template error leaves no half-built site. Vietnamese pages are ``PATH.md``; other languages
+are ``PATH.LANG.md`` (mkdocs-static-i18n's suffix structure).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+import jinja2
+
+from .model import Citation, Model, anchor
+
+TEMPLATES = Path(__file__).parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+def md_escape(text: str) -> str:
+    """Escape text so Markdown shows it literally (also a leading "1." list marker)."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
+
+
+def html_escape(text: str) -> str:
+    return str(jinja2.utils.markupsafe.escape(text))
+
+
+def page_uri(path: str, lang: str, model: Model) -> str:
+    """``guides/x.md`` in ``lang``: the reference language keeps the plain name."""
+    if lang == model.reference:
+        return path
+    return re.sub(r"\.md$", f".{lang}.md", path)
+
+
+class Renderer:
+    def __init__(self, model: Model):
+        self.model = model
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            # Markdown's attribute lists use "{#id}", Jinja's default comment opener
+            comment_start_string="{#-#",
+            comment_end_string="#-#}",
+        )
+        self.env.filters["md"] = md_escape
+        self.env.filters["html"] = html_escape
+
+    def pages(self) -> dict[str, tuple[str, dict]]:
+        """Each generated page (language-neutral path) with its template and context."""
+        model = self.model
+        pages: dict[str, tuple[str, dict]] = {
+            "index.md": ("home.md.j2", {}),
+            "guides/index.md": ("guides.md.j2", {}),
+            "plans/index.md": ("plans.md.j2", {}),
+            "glossary.md": ("glossary.md.j2", {}),
+            "contacts.md": ("contacts.md.j2", {}),
+        }
+        for situation in model.situations.values():
+            pages[f"guides/{situation.id}.md"] = ("guide.md.j2", {"situation": situation})
+        for plan in model.plans.values():
+            pages[f"plans/{plan.id}.md"] = ("plan.md.j2", {"plan": plan})
+        return pages
+
+    def nav(self) -> list:
+        """The site navigation, derived from the model (titles come from each page)."""
+        model = self.model
+        return [
+            "index.md",
+            {"nav_guides": ["guides/index.md",
+                            *(f"guides/{s}.md" for s in model.situations)]},
+            {"nav_plans": ["plans/index.md", *(f"plans/{p}.md" for p in model.plans)]},
+            "glossary.md",
+            "contacts.md",
+        ]
+
+    def render(self, path: str, template: str, context: dict, lang: str) -> str:
+        model = self.model
+        here = posixpath.dirname(path)
+
+        def t(*key: str, **fmt: str) -> str:
+            text = model.t(lang, *key)
+            return text.format(**fmt) if fmt else text
+
+        def link(target: str) -> str:
+            """Relative link from this page to another generated page (language-neutral path)."""
+            return posixpath.relpath(target, here or ".")
+
+        def cite(citation: Citation) -> str:
+            label = f"{t('plans', citation.plan, 'label')} {citation.section}"
+            href = f"{link(f'plans/{citation.plan}.md')}#{citation.anchor}"
+            return f'[{md_escape(label)}]({href}){{ .hb-cite data-cite="{citation}" }}'
+
+        def commune_kind(commune) -> str:
+            return t("commune_kinds", commune.kind)
+
+        return self.env.get_template(template).render(
+            model=model, lang=lang, t=t, link=link, cite=cite, anchor=anchor,
+            commune_kind=commune_kind, path=path, citation=Citation,
+            reference=model.reference, is_translation=lang != model.reference,
+            reference_link=self.reference_link(path, lang), **context,
+        )
+
+    def reference_link(self, path: str, lang: str) -> str:
+        """Link from a translated page to the same page in the authoritative language."""
+        depth = path.count("/") + (0 if path.endswith("index.md") else 1)
+        if lang == self.model.reference:
+            return ""
+        # the translated site lives under /LANG/, the reference one at the root
+        target = path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+        return "../" * (depth + 1) + target
+
+    def render_all(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lang in self.model.languages:
+            for path, (template, context) in self.pages().items():
+                out[page_uri(path, lang, self.model)] = self.render(path, template, context, lang)
+        return out

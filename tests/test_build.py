@@ -1,0 +1,164 @@
+"""The built site: every page in every language, citations that land on a real anchor,
+and nothing loaded from another origin."""
+
+from __future__ import annotations
+
+import re
+import pytest
+
+from htmltools import all_pages, read_page, resolve, target_file
+
+# Elements and attributes that make a browser fetch something.
+RESOURCE_ATTRS = {
+    "script": ["src"], "img": ["src", "srcset"], "source": ["src", "srcset"], "iframe": ["src"],
+    "video": ["src", "poster"], "audio": ["src"], "track": ["src"], "embed": ["src"],
+    "object": ["data"], "form": ["action"], "input": ["src"],
+}
+FETCHING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest",
+                      "apple-touch-icon", "preconnect", "dns-prefetch"}
+OFF_ORIGIN = re.compile(r"^\s*(https?:)?//", re.I)
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    return all_pages(site)
+
+
+def lang_root(model, lang):
+    return "" if lang == model.reference else f"{lang}/"
+
+
+def test_every_page_exists_in_every_language(site, model):
+    for lang in model.languages:
+        root = site / lang_root(model, lang)
+        expected = ["", "guides/", "plans/", "glossary/", "contacts/"]
+        expected += [f"guides/{sid}/" for sid in model.situations]
+        expected += [f"plans/{pid}/" for pid in model.plans]
+        missing = [p for p in expected if not (root / p / "index.html").is_file()]
+        assert not missing, f"{lang}: missing {missing}"
+
+
+def test_pages_declare_their_language(site, model, pages):
+    for page in pages:
+        if page.path.name == "404.html":
+            continue
+        lang = "en" if page.url.startswith("/en/") else model.reference
+        (html_el,) = page.find("html")
+        assert html_el.attrs.get("lang") == lang, page.url
+
+
+def test_translated_pages_say_the_vietnamese_is_authoritative(site, model, pages):
+    for page in pages:
+        if not page.url.startswith("/en/"):
+            continue
+        notes = page.with_class("hb-translation")
+        assert len(notes) == 1, f"{page.url} lacks the translation notice"
+        (link,) = [el for el in page.find("a") if el.attrs.get("hreflang") == model.reference
+                   and el.attrs.get("lang") == model.reference and "href" in el.attrs][:1]
+        path, _ = resolve(page, link.attrs["href"])
+        assert path == page.url[len("/en"):], f"{page.url}: notice links to {path}"
+
+
+def test_language_switcher_leads_to_the_same_page(site, model, pages):
+    for page in pages:
+        if page.path.name == "404.html":
+            continue
+        switch = [el for el in page.find("a") if "hreflang" in el.attrs
+                  and "md-select__link" in el.attrs.get("class", "")]
+        assert {el.attrs["hreflang"] for el in switch} == set(model.languages), page.url
+        same = page.url[len("/en"):] if page.url.startswith("/en/") else page.url
+        for el in switch:
+            path, _ = resolve(page, el.attrs["href"])
+            expected = same if el.attrs["hreflang"] == model.reference else f"/en{same}"
+            assert path == expected, f"{page.url}: switch to {el.attrs['hreflang']} goes to {path}"
+
+
+def test_every_citation_links_to_an_existing_anchor(site, model, pages):
+    ids_by_file = {}
+    checked = 0
+    for page in pages:
+        for el in page.with_class("hb-cite"):
+            cite = el.attrs.get("data-cite", "")
+            plan, _, section = cite.partition(":")
+            assert plan in model.plans and section in model.plans[plan].sections, (page.url, cite)
+            path, fragment = resolve(page, el.attrs["href"])
+            lang_prefix = "/en" if page.url.startswith("/en/") else ""
+            assert path == f"{lang_prefix}/plans/{plan}/", (page.url, el.attrs["href"])
+            assert fragment == "s-" + section.replace(".", "-"), (page.url, cite, fragment)
+            file = target_file(site, path)
+            if file not in ids_by_file:
+                ids_by_file[file] = read_page(site, file).ids
+            assert fragment in ids_by_file[file], f"{page.url}: #{fragment} not in {path}"
+            checked += 1
+    assert checked > 200, f"only {checked} citations found: is the guide template citing?"
+
+
+def test_every_guide_cites_every_source_of_its_steps(site, model):
+    for lang in model.languages:
+        for situation in model.situations.values():
+            page = read_page(site, site / lang_root(model, lang) / "guides" / situation.id / "index.html")
+            shown = {el.attrs["data-cite"] for el in page.with_class("hb-cite")}
+            needed = {str(c) for iid in situation.checklist for c in model.items[iid].cites}
+            needed.add(str(situation.citation))
+            assert needed <= shown, f"{lang} {situation.id}: missing {needed - shown}"
+            # every checklist item and every step is on the page
+            steps = [el.attrs["data-item"] for el in page.elements if "data-item" in el.attrs]
+            assert steps == list(situation.steps), (lang, situation.id)
+            boxes = page.with_class("task-list-item")
+            assert len(boxes) == len(situation.checklist), (lang, situation.id)
+
+
+def test_plan_sections_are_anchors_in_both_languages(site, model):
+    for lang in model.languages:
+        for plan in model.plans.values():
+            page = read_page(site, site / lang_root(model, lang) / "plans" / plan.id / "index.html")
+            sections = {el.attrs["data-section"]: el.attrs.get("id") for el in page.elements
+                        if "data-section" in el.attrs}
+            assert list(sections) == plan.sections, (lang, plan.id)
+            assert all(sections[s] == "s-" + s.replace(".", "-") for s in sections)
+
+
+def test_no_page_references_another_origin(site, pages):
+    offenders = []
+    for page in pages:
+        for el in page.elements:
+            attrs = list(RESOURCE_ATTRS.get(el.tag, []))
+            if el.tag == "link" and set(el.attrs.get("rel", "").split()) & FETCHING_LINK_RELS:
+                attrs.append("href")
+            if el.tag == "a":  # the handbook works offline: links stay on the site
+                href = el.attrs.get("href", "")
+                if OFF_ORIGIN.match(href):
+                    offenders.append((page.url, "a", href))
+            for attr in attrs:
+                for value in re.split(r",\s*", el.attrs.get(attr, "")):
+                    if OFF_ORIGIN.match(value):
+                        offenders.append((page.url, el.tag, value))
+            style = el.attrs.get("style", "")
+            if re.search(r"url\(\s*['\"]?\s*(https?:)?//", style):
+                offenders.append((page.url, el.tag, style))
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        for match in re.finditer(r"(?:url\(\s*['\"]?|@import\s+['\"])\s*((?:https?:)?//[^'\")\s]+)", text):
+            offenders.append((css.relative_to(site).as_posix(), "css", match.group(1)))
+    assert not offenders, offenders
+
+
+def test_no_google_fonts_or_cdn(site):
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+        assert "cdn.jsdelivr" not in text and "unpkg.com" not in text, path
+
+
+def test_contacts_say_where_to_ask_instead_of_inventing(site, model):
+    for lang in model.languages:
+        page = read_page(site, site / lang_root(model, lang) / "contacts" / "index.html")
+        for commune in model.communes.values():
+            for fact in ("address", "hotline", "hours"):
+                cells = [el for el in page.find("dd", data_field=fact)]
+                assert len(cells) == len(model.communes), (lang, fact)
+                if not getattr(commune, fact):
+                    assert any("hb-missing" in c.attrs.get("class", "") for c in cells)
+        assert not page.find("a", href=True) or not any(
+            el.attrs.get("href", "").startswith("tel:") for el in page.find("a")
+        ), "no phone number is known, so none may be linked"

@@ -1,0 +1,154 @@
+"""The content model: it loads, it covers the plans' citation scheme, and bad input is refused
+with a message that names the file, the line and the fix."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from conftest import ROOT, copy_project, mkdocs_build
+from handbook.model import ContentError, load
+
+# The citation scheme of the plans (shared/seeds/README.md): every one must exist.
+SCHEME = {
+    "ngok-reo": ["I", "II"]
+    + [f"III.{n}{s}" for n in range(1, 8) for s in ("", ".1", ".2")]
+    + ["IV"] + [f"IV.{n}" for n in range(1, 8)],
+    "thai-hoa": ["1"] + [f"1.{n}" for n in range(1, 7)] + ["2"] + [f"2.{n}" for n in range(1, 5)],
+}
+# The 12 situations of the two plans (ngok-reo III.1–III.7; thai-hoa 1, 2.1–2.4).
+SITUATION_SECTIONS = {("ngok-reo", f"III.{n}") for n in range(1, 8)} | {
+    ("thai-hoa", s) for s in ("1", "2.1", "2.2", "2.3", "2.4")}
+
+
+def test_every_scheme_section_exists(model):
+    for plan, sections in SCHEME.items():
+        missing = [s for s in sections if s not in model.plans[plan].sections]
+        assert not missing, f"{plan} lacks sections {missing}"
+
+
+def test_one_situation_per_plan_situation(model):
+    assert {(s.plan, s.section) for s in model.situations.values()} == SITUATION_SECTIONS
+
+
+def test_every_item_and_step_is_cited_and_phased(model):
+    for situation in model.situations.values():
+        assert situation.staff, situation.id
+        for iid in situation.checklist:
+            item = model.items[iid]
+            assert item.cites and item.phase in model.phases
+        assert set(situation.steps) <= set(situation.checklist)
+
+
+def test_cross_links_are_symmetric_and_across_plans(model):
+    pairs = {(s.id, o) for s in model.situations.values() for o in s.related}
+    assert pairs, "some guides must be cross-linked"
+    for a, b in pairs:
+        assert (b, a) in pairs
+        assert model.situations[a].plan != model.situations[b].plan
+
+
+def test_unknown_facts_stay_empty(model):
+    # The plans give no phone numbers or opening hours: nothing may be invented for them.
+    for commune in model.communes.values():
+        assert commune.hotline == "" and commune.hours == "", commune.id
+
+
+def test_every_language_has_every_string(model):
+    for lang in model.languages:
+        for sid in model.situations:
+            assert model.t(lang, "situations", sid, "title").strip()
+        for plan in model.plans.values():
+            for block in plan.blocks:
+                assert model.block_text(lang, plan.id, block).strip()
+
+
+# ---- bad input ------------------------------------------------------------------------
+# (name, file, text to find, replacement, message that must appear, check the line?)
+BAD = [
+    ("malformed-toml", "content/situations.toml", 'id = "disability"', 'id = "disability',
+     "not valid TOML", True),
+    ("duplicate-situation-id", "content/situations.toml", 'id = "cannot-read"',
+     'id = "elderly-mobility"', "duplicate situation id 'elderly-mobility'", True),
+    ("duplicate-item-id", "content/checklist.toml", 'id = "stay-friendly"', 'id = "plain-words"',
+     "duplicate item id 'plain-words'", True),
+    ("unknown-citation-section", "content/checklist.toml", '"ngok-reo:III.5.2"', '"ngok-reo:III.9.2"',
+     "section 'III.9.2', which plan 'ngok-reo' does not have", True),
+    ("unknown-citation-plan", "content/glossary.toml", '"thai-hoa:2.1"', '"thai-ha:2.1"',
+     "unknown plan 'thai-ha'", True),
+    ("malformed-citation", "content/checklist.toml", '"thai-hoa:1.1"', '"thai-hoa 1.1"',
+     "is not a citation", True),
+    ("unknown-phase", "content/checklist.toml", 'phase = "payment"', 'phase = "paymnet"',
+     "unknown phase 'paymnet'", True),
+    ("unknown-item", "content/situations.toml", '"sign-or-write", "prioritise-file"',
+     '"sign-or-writ", "prioritise-file"', "unknown checklist item 'sign-or-writ'", True),
+    ("situation-section-missing", "content/situations.toml", 'staff = ["III.4.1"]',
+     'staff = ["III.4.3"]', "staff 'III.4.3' is not a section of plan 'ngok-reo'", True),
+    ("related-same-plan", "content/situations.toml", 'related = ["full-service"]\n\n[[situation]]\nid = "disability"',
+     'related = ["disability"]\n\n[[situation]]\nid = "disability"', "is from the same plan", False),
+    ("missing-translation", "content/locales/en.toml", 'title = "People with disabilities"\n', "",
+     "missing translation situations.disability.title", False),
+    ("missing-plan-translation", "content/locales/en.toml", '"III.5.2/2" = ', '# "III.5.2/2" = ',
+     "missing translation plans.ngok-reo.blocks.III.5.2/2", False),
+    ("unknown-string", "content/locales/en.toml", 'home_more = "More"',
+     'home_more = "More"\nhome_mroe = "More"', "unknown string ui.home_mroe", True),
+    ("unused-item", "content/situations.toml", '"appointment-slip", "contact-relatives"]',
+     '"appointment-slip"]', "item 'contact-relatives' is in no situation's checklist", False),
+    ("commune-unknown-plan", "content/communes/thai-hoa.toml", 'plans = ["thai-hoa"]',
+     'plans = ["thai-hoa", "nowhere"]', "commune plan 'nowhere' does not exist", True),
+    ("wrong-type", "content/checklist.toml", "network = false", 'network = "no"',
+     "expected true or false", True),
+]
+# A mistake reported where it must be fixed, not where the fixture made it.
+NAMED_FILE = {"unused-item": "content/checklist.toml"}
+
+
+def mutate(root, rel, find, replace):
+    """Apply one edit to a content file; return the line number where the edit landed."""
+    path = root / rel
+    before = path.read_text(encoding="utf-8")
+    assert find in before, f"fixture text {find!r} not in {rel}"
+    after = before.replace(find, replace, 1)
+    path.write_text(after, encoding="utf-8")
+    at = len(os.path.commonprefix([before, after]))
+    return after.count("\n", 0, at) + 1
+
+
+@pytest.mark.parametrize("name,rel,find,replace,message,check_line", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_is_refused_with_file_and_line(tmp_path, name, rel, find, replace, message,
+                                                 check_line):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    line = mutate(tmp_path, rel, find, replace)
+    with pytest.raises(ContentError) as caught:
+        load(tmp_path)
+    text = str(caught.value)
+    assert message in text, text
+    named = NAMED_FILE.get(name, rel)
+    assert re.search(rf"^{re.escape(named)}(:\d+)?: ", text, re.M), f"{named} not named in\n{text}"
+    assert "fix:" in text
+    if check_line:
+        assert f"{rel}:{line}:" in text, f"expected {rel}:{line} in\n{text}"
+    # no other problem is reported for a single mistake, except its direct consequences
+    assert len(caught.value.problems) <= 2, text
+
+
+def test_broken_content_stops_the_build_before_any_page(tmp_path):
+    project = copy_project(tmp_path / "project")
+    line = mutate(project, "content/checklist.toml", '"ngok-reo:III.6.1"', '"ngok-reo:III.6.9"')
+    site_dir = tmp_path / "site"
+    result = mkdocs_build(project, site_dir)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"content/checklist.toml:{line}:" in output, output
+    assert not any(site_dir.rglob("*.html")), "a failed build must not write pages"
+
+
+def test_languages_must_match_the_site_configuration(tmp_path):
+    project = copy_project(tmp_path / "project")
+    mutate(project, "content/handbook.toml", 'languages = ["vi", "en"]', 'languages = ["vi"]')
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert re.search(r"i18n languages .* differ from content/handbook.toml", result.stdout + result.stderr)
