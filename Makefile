@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve dev test lock clean
+.PHONY: setup site serve dev test bench lock clean
 
 ## setup: create .venv and install the pinned Python dependencies (requirements.lock)
 setup: $(STAMP)
@@ -34,6 +34,10 @@ dev: $(STAMP)
 ## test: set up, then run every test (content model, build, faithfulness, browser)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## bench: build time and bytes transferred per page, each beside a baseline from the same run
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 ## lock: re-pin requirements.lock from the versions in pyproject.toml
 lock:

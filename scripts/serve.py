@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
+import os
 import threading
 from pathlib import Path
 
@@ -23,9 +26,39 @@ TYPES = {
 }
 
 
+COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".wasm", ".py",
+                ".webmanifest", ".map")
+_gzip_cache: dict[tuple[str, float], bytes] = {}
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip-compressed for clients that accept it (as a production server would)."""
+
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
     quiet = False
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the base class redirects to the slashed URL
+            path = os.path.join(path, "index.html")
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.endswith(COMPRESSIBLE) and os.path.isfile(path)):
+            return super().send_head()
+        key = (path, os.path.getmtime(path))
+        body = _gzip_cache.get(key)
+        if body is None:
+            with open(path, "rb") as f:
+                body = gzip.compress(f.read(), compresslevel=6, mtime=0)
+            _gzip_cache[key] = body
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if not self.quiet:
