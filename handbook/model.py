@@ -205,6 +205,45 @@ class Commune:
     plans: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Question:
+    id: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WizardPath:
+    id: str
+    cites: tuple[Citation, ...]
+    guides: tuple[str, ...]
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: tuple[tuple[str, str], ...]  # (question, answer) pairs, all required
+    guides: tuple[str, ...]
+    items: tuple[str, ...]
+    path: str | None
+    defer_network: bool
+    replaces: tuple[str, ...]
+    link: str | None  # the guide for a person without the engine
+    cites: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Wizard:
+    questions: tuple[Question, ...]
+    paths: tuple[WizardPath, ...]  # most constrained first
+    rules: tuple[Rule, ...]
+    defer_phase: str
+    defer_cites: tuple[Citation, ...]
+
+    def answers(self) -> list[tuple[str, str]]:
+        return [(q.id, a) for q in self.questions for a in q.answers]
+
+
 @dataclass
 class Model:
     root: Path
@@ -215,6 +254,7 @@ class Model:
     situations: dict[str, Situation]
     glossary: dict[str, Term]
     communes: dict[str, Commune]
+    wizard: Wizard
     strings: dict[str, dict[str, Any]] = field(repr=False)
 
     @property
@@ -235,6 +275,12 @@ class Model:
 
     def situations_of(self, plan: str) -> list[Situation]:
         return [s for s in self.situations.values() if s.plan == plan]
+
+    def expand(self, guides: tuple[str, ...], items: tuple[str, ...]) -> list[str]:
+        """Item ids of some guides' checklists plus some items, once each, in canonical order
+        (the order of content/checklist.toml)."""
+        wanted = {i for g in guides for i in self.situations[g].checklist} | set(items)
+        return [iid for iid in self.items if iid in wanted]
 
     def items_of(self, situation: Situation) -> list[Item]:
         """The situation's checklist items, in phase order (stable within a phase)."""
@@ -339,13 +385,14 @@ class _Loader:
         self.situations = self.load_situations()
         self.glossary = self.load_glossary()
         self.communes = self.load_communes()
+        self.wizard = self.load_wizard()
         self.strings = self.load_strings()
         if not self.problems:
             self.secondary_checks()
         if self.problems:
             return None
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
-                     self.glossary, self.communes, self.strings)
+                     self.glossary, self.communes, self.wizard, self.strings)
 
     def load_plans(self) -> dict[str, Plan]:
         plans: dict[str, Plan] = {}
@@ -504,12 +551,15 @@ class _Loader:
         """Checks whose failures are usually consequences of another mistake: run them only
         when everything else is valid, so one mistake gives one message."""
         used = {i for s in self.situations.values() for i in s.checklist}
+        used |= {i for p in self.wizard.paths for i in p.items}
+        used |= {i for r in self.wizard.rules for i in r.items}
         items_src = Source(self.root, self.content / "checklist.toml", [])
         for iid in self.items:
             if iid not in used:
                 self.problems.append(Problem(items_src.rel, items_src.find(f'"{iid}"'),
-                                             f"item '{iid}' is in no situation's checklist",
-                                             "add it to a situation or remove it"))
+                                             f"item '{iid}' is in no situation's checklist "
+                                             "and in no wizard rule",
+                                             "add it to a situation or a rule, or remove it"))
         for lang, src in self.string_sources.items():
             required = self.required_strings(lang, self.reference_ui)
             for path, _ in _leaves(src.data):
@@ -567,6 +617,107 @@ class _Loader:
                                          "add content/communes/ID.toml"))
         return communes
 
+    def load_wizard(self) -> Wizard:
+        src = self.source("wizard.toml")
+        empty = Wizard((), (), (), self.phases[-1] if self.phases else "", ())
+        if not src.ok or not self.fields(
+                src, 1, src.data, {"question": "tables", "path": "tables", "rule": "tables",
+                                   "defer": dict}, {}, "wizard.toml"):
+            return empty
+        data = src.data
+
+        def check_ids(ids, known, line, what, kind_fix):
+            for value in ids:
+                if value not in known:
+                    src.error(src.find(f'"{value}"', line or 1), f"{what}: unknown {kind_fix} '{value}'",
+                              f"use one of: {', '.join(known)}")
+
+        questions: list[Question] = []
+        answer_ids: dict[str, str] = {}
+        for n, raw in enumerate(data["question"]):
+            line = src.table_starts("question")[n] if n < len(src.table_starts("question")) else None
+            if not self.fields(src, line, raw, {"id": str, "answers": list}, {}, _label("question", n, raw)):
+                continue
+            for answer in raw["answers"]:
+                if answer in answer_ids or not ID_RE.match(answer):
+                    src.error(src.find(f'"{answer}"', line or 1),
+                              f"answer '{answer}' is a duplicate or malformed",
+                              "give every answer, across all questions, its own lower-case id")
+                answer_ids[answer] = raw["id"]
+            questions.append(Question(raw["id"], tuple(raw["answers"])))
+        known_answers = [f"{q}:{a}" for a, q in answer_ids.items()]
+
+        paths: list[WizardPath] = []
+        starts = src.table_starts("path")
+        for n, raw in enumerate(data["path"]):
+            line = starts[n] if n < len(starts) else None
+            if not self.fields(src, line, raw, {"id": str, "cites": list},
+                               {"guides": list, "items": list}, _label("path", n, raw)):
+                continue
+            what = f"path '{raw['id']}'"
+            check_ids(raw.get("guides", []), list(self.situations), line, what, "guide")
+            check_ids(raw.get("items", []), list(self.items), line, what, "item")
+            cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
+            paths.append(WizardPath(raw["id"], cites, tuple(raw.get("guides", [])),
+                                    tuple(raw.get("items", []))))
+        if not paths:
+            src.error(None, "no procedure path is defined", "add [[path]] tables, most constrained first")
+        path_ids = [p.id for p in paths]
+
+        defer = data["defer"]
+        defer_line = src.find("[defer]")
+        defer_cites: tuple[Citation, ...] = ()
+        if self.fields(src, defer_line, defer, {"phase": str, "cites": list}, {}, "[defer]"):
+            if defer["phase"] not in self.phases:
+                src.error(src.find("phase", defer_line or 1), f"[defer]: unknown phase '{defer['phase']}'",
+                          f"use one of: {', '.join(self.phases)}")
+            defer_cites = tuple(c for c in (self.citation(src, defer_line, x, "[defer]")
+                                            for x in defer["cites"]) if c)
+
+        rules: list[Rule] = []
+        starts = src.table_starts("rule")
+        optional = {"guides": list, "items": list, "path": str, "defer_network": bool,
+                    "replaces": list, "link": str}
+        for n, raw in enumerate(data["rule"]):
+            line = starts[n] if n < len(starts) else None
+            if not self.fields(src, line, raw, {"id": str, "when": list, "cites": list}, optional,
+                               _label("rule", n, raw)):
+                continue
+            what = f"rule '{raw['id']}'"
+            if raw["id"] in {r.id for r in rules}:
+                src.error(line, f"duplicate rule id '{raw['id']}'", "give every rule its own id")
+                continue
+            if not raw["when"]:
+                src.error(line, f"{what} has an empty 'when'", 'list the answers, e.g. ["who:elderly"]')
+            check_ids(raw["when"], known_answers, line, what, "answer")
+            check_ids(raw.get("guides", []), list(self.situations), line, what, "guide")
+            check_ids(raw.get("items", []), list(self.items), line, what, "item")
+            if "path" in raw:
+                check_ids([raw["path"]], path_ids, line, what, "path")
+            if "link" in raw:
+                check_ids([raw["link"]], list(self.situations), line, what, "guide")
+            cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
+            link = raw.get("link") or (raw.get("guides") or [None])[0]
+            rules.append(Rule(raw["id"], tuple(tuple(w.split(":", 1)) for w in raw["when"]),
+                              tuple(raw.get("guides", [])), tuple(raw.get("items", [])),
+                              raw.get("path"), raw.get("defer_network", False),
+                              tuple(raw.get("replaces", [])), link, cites))
+        rule_ids = [r.id for r in rules]
+        for rule in rules:
+            line = src.find(f'id = "{rule.id}"')
+            check_ids(rule.replaces, rule_ids, line, f"rule '{rule.id}'", "rule")
+        for question in questions:
+            for answer in question.answers:
+                single = [r for r in rules if r.when == ((question.id, answer),)]
+                if not single:
+                    src.error(src.find(f'"{answer}"'), f"answer '{answer}' has no rule of its own",
+                              f'add a [[rule]] with when = ["{question.id}:{answer}"]')
+                elif not single[0].link:
+                    src.error(src.find(f'"{question.id}:{answer}"'),
+                              f"rule '{single[0].id}' names no guide for people without the engine",
+                              "give it guides = [...] or link = \"GUIDE-ID\"")
+        return Wizard(tuple(questions), tuple(paths), tuple(rules), defer.get("phase", ""), defer_cites)
+
     # -- strings --------------------------------------------------------------------
 
     def required_strings(self, lang: str, reference_ui: dict) -> dict[tuple[str, ...], None]:
@@ -599,6 +750,14 @@ class _Loader:
         for tid in self.glossary:
             need("glossary", tid, "term")
             need("glossary", tid, "meaning")
+        for question in self.wizard.questions:
+            need("questions", question.id, "title")
+            need("questions", question.id, "hint")
+            for answer in question.answers:
+                need("answers", answer, "label")
+        for path in self.wizard.paths:
+            need("paths", path.id, "title")
+            need("paths", path.id, "reason")
         return keys
 
     def load_strings(self) -> dict[str, dict[str, Any]]:
