@@ -4,20 +4,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup site serve dev test bench lock clean
 
-## setup: create .venv and install the pinned Python dependencies (requirements.lock)
-setup: $(STAMP)
+## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
+##        pinned npm packages (package-lock.json: the Pyodide runtime)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## site: validate content/ and build the handbook into site/ (replaced only if the build succeeds)
-site: $(STAMP)
+site: setup
 	rm -rf build/site.tmp
 	$(BIN)/python -m mkdocs build --strict --quiet --site-dir build/site.tmp
 	rm -rf site && mv build/site.tmp site
@@ -28,15 +34,15 @@ serve: site
 	$(BIN)/python scripts/serve.py --dir site --port $(PORT)
 
 ## dev: live-reloading preview while editing content/ (mkdocs serve)
-dev: $(STAMP)
+dev: setup
 	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 ## test: set up, then run every test (content model, build, faithfulness, browser)
-test: $(STAMP)
+test: setup
 	$(BIN)/python -m pytest
 
 ## bench: build time and bytes transferred per page, each beside a baseline from the same run
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python scripts/bench.py
 
 ## lock: re-pin requirements.lock from the versions in pyproject.toml

@@ -14,6 +14,7 @@ Generated pages never enter git: ``build/`` is ignored.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -27,8 +28,14 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
 
 from handbook.model import ContentError, load  # noqa: E402
 from handbook.render import Renderer  # noqa: E402
+from wizard.data import export  # noqa: E402
 
 STAGE = ROOT / "build" / "docs"
+PYODIDE = ROOT / "node_modules" / "pyodide"
+# What the browser needs of the Pyodide package (no package index: the engine needs none).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# The Python the browser runs: the same files as the command line and the tests.
+ENGINE_FILES = ("wizard/__init__.py", "wizard/engine.py", "wizard/browser.py")
 _source_docs: Path | None = None
 
 
@@ -58,7 +65,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["site_description"] = model.t(lang, "ui", "site_description")
         lang_config["nav"] = _nav(renderer, model, lang)
 
-    stage(_source_docs, pages, STAGE)
+    stage(_source_docs, {**pages, **wizard_assets(model)}, STAGE)
     config.docs_dir = str(STAGE)
     config.nav = _nav(renderer, model, model.reference)
     return config
@@ -91,7 +98,26 @@ def _nav(renderer: Renderer, model, lang: str) -> list:
     return out
 
 
-def stage(source: Path, pages: dict[str, str], target: Path) -> None:
+def wizard_assets(model) -> dict[str, bytes]:
+    """The Pyodide runtime (from npm) and the engine bundle (its Python source and rule data)."""
+    missing = [name for name in PYODIDE_FILES if not (PYODIDE / name).is_file()]
+    if missing:
+        raise PluginError(f"node_modules/pyodide: {', '.join(missing)} missing\n"
+                          "    fix: run `make setup` (npm ci) to install the pinned Pyodide runtime")
+    assets = {f"assets/pyodide/{name}": (PYODIDE / name).read_bytes() for name in PYODIDE_FILES}
+    lock = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
+    bundle = {
+        "files": {name: (ROOT / name).read_text(encoding="utf-8") for name in ENGINE_FILES},
+        "data": export(model),
+        # loadPyodide needs the lock file's "info" (ABI, Python version); no package is loaded
+        "lock": {"info": lock["info"], "packages": {}},
+    }
+    assets["assets/wizard/engine.json"] = json.dumps(bundle, ensure_ascii=False,
+                                                     separators=(",", ":")).encode("utf-8")
+    return assets
+
+
+def stage(source: Path, pages: dict[str, str | bytes], target: Path) -> None:
     """Make ``target`` hold exactly ``source``'s files plus ``pages``, rewriting only changes."""
     wanted: dict[Path, bytes] = {}
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
@@ -101,7 +127,7 @@ def stage(source: Path, pages: dict[str, str], target: Path) -> None:
         if dest in wanted:
             raise PluginError(f"docs/{uri}: a hand-written file has the path of a generated page\n"
                               "    fix: rename or remove it; that page is generated from content/")
-        wanted[dest] = text.encode("utf-8")
+        wanted[dest] = text.encode("utf-8") if isinstance(text, str) else text
     for dest, data in wanted.items():
         if not dest.is_file() or dest.read_bytes() != data:
             dest.parent.mkdir(parents=True, exist_ok=True)

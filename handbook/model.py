@@ -324,6 +324,13 @@ class _Loader:
     def source(self, rel: str) -> Source:
         return Source(self.root, self.content / rel, self.problems)
 
+    def tracked(self, name: str, loader):
+        before = len(self.problems)
+        result = loader()
+        if len(self.problems) > before:
+            self.unreliable.add(name)
+        return result
+
     # -- generic field checks -------------------------------------------------------
 
     def fields(self, src: Source, line: int | None, table: dict, required: dict, optional: dict,
@@ -380,9 +387,12 @@ class _Loader:
                 config.error(config.find("languages"), "no language is listed",
                              'list at least the authoritative language: languages = ["vi"]')
         self.languages, self.phases = languages, phases
-        self.plans = self.load_plans()
-        self.items = self.load_items()
-        self.situations = self.load_situations()
+        # A file with a problem of its own is "unreliable": references into it are not checked,
+        # so one mistake is reported once, not again by everything that points at it.
+        self.unreliable: set[str] = set()
+        self.plans = self.tracked("plans", self.load_plans)
+        self.items = self.tracked("items", self.load_items)
+        self.situations = self.tracked("situations", self.load_situations)
         self.glossary = self.load_glossary()
         self.communes = self.load_communes()
         self.wizard = self.load_wizard()
@@ -627,6 +637,9 @@ class _Loader:
         data = src.data
 
         def check_ids(ids, known, line, what, kind_fix):
+            source = {"guide": "situations", "item": "items"}.get(kind_fix)
+            if source in self.unreliable:
+                return
             for value in ids:
                 if value not in known:
                     src.error(src.find(f'"{value}"', line or 1), f"{what}: unknown {kind_fix} '{value}'",

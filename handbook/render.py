@@ -29,6 +29,15 @@ def html_escape(text: str) -> str:
     return str(jinja2.utils.markupsafe.escape(text))
 
 
+def page_url(path: str) -> str:
+    """The directory URL (relative to the language root) of a page: guides/x.md → guides/x/."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[:-3] + "/"
+
+
 def page_uri(path: str, lang: str, model: Model) -> str:
     """``guides/x.md`` in ``lang``: the reference language keeps the plain name."""
     if lang == model.reference:
@@ -62,6 +71,8 @@ class Renderer:
             "plans/index.md": ("plans.md.j2", {}),
             "glossary.md": ("glossary.md.j2", {}),
             "contacts.md": ("contacts.md.j2", {}),
+            "wizard/index.md": ("wizard.md.j2", {}),
+            "wizard/rules.md": ("wizard-rules.md.j2", {}),
         }
         for situation in model.situations.values():
             pages[f"guides/{situation.id}.md"] = ("guide.md.j2", {"situation": situation})
@@ -74,6 +85,7 @@ class Renderer:
         model = self.model
         return [
             "index.md",
+            {"nav_wizard": ["wizard/index.md", "wizard/rules.md"]},
             {"nav_guides": ["guides/index.md",
                             *(f"guides/{s}.md" for s in model.situations)]},
             {"nav_plans": ["plans/index.md", *(f"plans/{p}.md" for p in model.plans)]},
@@ -93,6 +105,11 @@ class Renderer:
             """Relative link from this page to another generated page (language-neutral path)."""
             return posixpath.relpath(target, here or ".")
 
+        def url(target: str) -> str:
+            """Relative URL from this page to another page, for raw HTML and JSON."""
+            rel = posixpath.relpath(page_url(target) or ".", page_url(path) or ".")
+            return "./" if rel == "." else rel + "/"
+
         def cite(citation: Citation) -> str:
             label = f"{t('plans', citation.plan, 'label')} {citation.section}"
             href = f"{link(f'plans/{citation.plan}.md')}#{citation.anchor}"
@@ -101,12 +118,43 @@ class Renderer:
         def commune_kind(commune) -> str:
             return t("commune_kinds", commune.kind)
 
+        if template == "wizard.md.j2":
+            context = {**context, "wizard_config": self.wizard_config(lang, t, url)}
         return self.env.get_template(template).render(
-            model=model, lang=lang, t=t, link=link, cite=cite, anchor=anchor,
+            model=model, lang=lang, t=t, link=link, url=url, cite=cite, anchor=anchor,
             commune_kind=commune_kind, path=path, citation=Citation,
             reference=model.reference, is_translation=lang != model.reference,
             reference_link=self.reference_link(path, lang), **context,
         )
+
+    def wizard_config(self, lang: str, t, url) -> dict:
+        """What the wizard page's script needs to show a result: labels and links (the rules and
+        the checklist texts come from the engine itself)."""
+        model = self.model
+        cites = {}
+        for plan in model.plans.values():
+            for section in plan.sections:
+                cites[f"{plan.id}:{section}"] = {
+                    "label": f"{t('plans', plan.id, 'label')} {section}",
+                    "href": f"{url(f'plans/{plan.id}.md')}#{anchor(section)}"}
+        answers = {}
+        for rule in model.wizard.rules:
+            if len(rule.when) == 1:
+                ((_, answer),) = rule.when
+                answers[answer] = {"label": t("answers", answer, "label"),
+                                   "guide": url(f"guides/{rule.link}.md"),
+                                   "guide_title": t("situations", rule.link, "title")}
+        keys = ("loading", "stage_runtime", "stage_engine", "ready", "waiting", "failed", "slow",
+                "network", "printed_on", "none", "path_label", "why", "checklist", "sources")
+        return {
+            "lang": lang,
+            "questions": [q.id for q in model.wizard.questions],
+            "cites": cites,
+            "answers": answers,
+            "phases": {p: t("phases", p) for p in model.phases},
+            "paths": {p.id: t("paths", p.id, "title") for p in model.wizard.paths},
+            "text": {key: t("ui", f"wizard_{key}") for key in keys},
+        }
 
     def reference_link(self, path: str, lang: str) -> str:
         """Link from a translated page to the same page in the authoritative language."""

@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 # What a site copy needs to build on its own (tests build broken or fixture copies).
-SITE_SOURCES = ("content", "handbook", "docs", "overrides", "mkdocs.yml")
+SITE_SOURCES = ("content", "handbook", "wizard", "docs", "overrides", "mkdocs.yml")
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +38,7 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, target / name)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")  # the Pyodide runtime, read only
     return target
 
 

@@ -4,6 +4,8 @@ and nothing loaded from another origin."""
 from __future__ import annotations
 
 import re
+
+from conftest import ROOT
 import pytest
 
 from htmltools import all_pages, read_page, resolve, target_file
@@ -31,7 +33,7 @@ def lang_root(model, lang):
 def test_every_page_exists_in_every_language(site, model):
     for lang in model.languages:
         root = site / lang_root(model, lang)
-        expected = ["", "guides/", "plans/", "glossary/", "contacts/"]
+        expected = ["", "guides/", "plans/", "glossary/", "contacts/", "wizard/", "wizard/rules/"]
         expected += [f"guides/{sid}/" for sid in model.situations]
         expected += [f"plans/{pid}/" for pid in model.plans]
         missing = [p for p in expected if not (root / p / "index.html").is_file()]
@@ -162,3 +164,34 @@ def test_contacts_say_where_to_ask_instead_of_inventing(site, model):
         assert not page.find("a", href=True) or not any(
             el.attrs.get("href", "").startswith("tel:") for el in page.find("a")
         ), "no phone number is known, so none may be linked"
+
+
+def test_the_site_ships_the_engine_and_the_rules_of_the_content(site, model):
+    import json
+
+    from wizard.data import export
+
+    bundle = json.loads((site / "assets" / "wizard" / "engine.json").read_text(encoding="utf-8"))
+    assert bundle["data"] == json.loads(json.dumps(export(model)))
+    for name, source in bundle["files"].items():
+        assert (ROOT / name).read_text(encoding="utf-8") == source, name
+    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (site / "assets" / "pyodide" / name).is_file(), name
+
+
+def test_the_rules_page_shows_every_rule_with_its_sources(site, model):
+    for lang in model.languages:
+        page = read_page(site, site / lang_root(model, lang) / "wizard" / "rules" / "index.html")
+        rules = [el.attrs["data-rule"] for el in page.elements if "data-rule" in el.attrs]
+        assert sorted(rules) == sorted(r.id for r in model.wizard.rules), lang
+        shown = {el.attrs["data-cite"] for el in page.with_class("hb-cite")}
+        needed = {str(c) for r in model.wizard.rules for c in r.cites}
+        needed |= {str(c) for p in model.wizard.paths for c in p.cites}
+        assert needed <= shown, (lang, needed - shown)
+
+
+def test_only_the_wizard_page_loads_the_engine(site, pages):
+    for page in pages:
+        scripts = [el.attrs.get("src", "") for el in page.find("script")]
+        loads = any("assets/wizard/wizard.js" in src for src in scripts)
+        assert loads == page.url.rstrip("/").endswith("/wizard"), page.url

@@ -1,0 +1,250 @@
+// The wizard page: one question per screen, a summary, then the result from the engine, which
+// runs in Pyodide in a module worker started here (and only on this page).
+// Answers live in this closure only: nothing is stored, nothing goes into the URL.
+// The root element carries the engine's state: data-engine="loading|ready|failed".
+
+const root = document.getElementById("hb-wizard");
+if (root) init(root);
+
+function init(root) {
+  const config = JSON.parse(document.getElementById("hb-wizard-config").textContent);
+  const { text } = config;
+  const steps = [...config.questions, "summary", "result"];
+  const answers = Object.fromEntries(config.questions.map((q) => [q, new Set()]));
+  const engine = { state: "loading", worker: null, pending: new Map(), nextId: 1, timer: 0 };
+  const bar = root.querySelector(".hb-engine__bar");
+  const statusText = root.querySelector(".hb-engine__text");
+  const fallback = root.querySelector(".hb-fallback");
+  const resultBox = root.querySelector(".hb-result");
+  let current = 0;
+
+  for (const el of document.querySelectorAll(".hb-nojs")) el.hidden = true;
+  root.hidden = false;
+
+  for (const button of root.querySelectorAll(".hb-choice")) {
+    button.addEventListener("click", () => {
+      const chosen = answers[button.dataset.question];
+      const answer = button.dataset.answer;
+      if (chosen.has(answer)) chosen.delete(answer);
+      else chosen.add(answer);
+      button.setAttribute("aria-pressed", String(chosen.has(answer)));
+    });
+  }
+
+  root.addEventListener("click", (event) => {
+    const target = event.target.closest("[data-go]");
+    if (!target) return;
+    const go = target.dataset.go;
+    if (go === "next") show(current + 1);
+    else if (go === "back") show(current - 1);
+    else if (go === "print") window.print();
+    else if (go === "restart") restart();
+    else if (steps.includes(go)) show(steps.indexOf(go));
+  });
+
+  function show(index) {
+    current = Math.max(0, Math.min(index, steps.length - 1));
+    const name = steps[current];
+    for (const section of root.querySelectorAll("[data-step]")) {
+      section.hidden = section.dataset.step !== name;
+    }
+    if (name === "summary") fillSummary();
+    if (name === "result") compute();
+    const heading = root.querySelector(`[data-step="${name}"] h2`);
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start" });
+  }
+
+  function restart() {
+    for (const chosen of Object.values(answers)) chosen.clear();
+    for (const button of root.querySelectorAll(".hb-choice")) button.setAttribute("aria-pressed", "false");
+    resultBox.replaceChildren();
+    show(0);
+  }
+
+  function chosenList(question) {
+    // in the order the answers are shown, whatever order they were chosen in
+    return [...root.querySelectorAll(`.hb-choice[data-question="${question}"]`)]
+      .map((b) => b.dataset.answer)
+      .filter((a) => answers[question].has(a));
+  }
+
+  function fillSummary() {
+    for (const span of root.querySelectorAll(".hb-summary__answers")) {
+      const list = chosenList(span.dataset.question);
+      span.textContent = list.length ? list.map((a) => config.answers[a].label).join("; ") : text.none;
+    }
+  }
+
+  // ---- the engine -----------------------------------------------------------------------
+
+  function setState(state, message) {
+    const previous = engine.state;
+    engine.state = state;
+    root.dataset.engine = state;
+    if (state === "ready") {
+      clearTimeout(engine.timer);
+      bar.value = 100;
+      statusText.textContent = text.ready;
+      fallback.hidden = true;
+      if (steps[current] === "result" && previous !== "ready") compute();
+    } else if (state === "failed") {
+      statusText.textContent = message || text.failed;
+      showFallback(message || text.failed);
+      if (steps[current] === "result") compute();
+    }
+  }
+
+  function showFallback(message) {
+    fallback.querySelector("p").textContent = message;
+    const list = fallback.querySelector(".hb-fallback__guides");
+    const chosen = config.questions.flatMap(chosenList);
+    const shown = chosen.length ? chosen : Object.keys(config.answers);
+    const seen = new Set();
+    list.replaceChildren();
+    for (const answer of shown) {
+      const { guide, guide_title: title } = config.answers[answer];
+      if (seen.has(guide)) continue;
+      seen.add(guide);
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = guide;
+      link.textContent = title;
+      item.append(link);
+      list.append(item);
+    }
+    fallback.hidden = false;
+  }
+
+  function startEngine() {
+    if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+      setState("failed", text.failed);
+      return;
+    }
+    bar.removeAttribute("value"); // indeterminate until the worker reports
+    statusText.textContent = text.stage_runtime;
+    try {
+      engine.worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
+    } catch {
+      setState("failed", text.failed);
+      return;
+    }
+    engine.worker.onmessage = ({ data }) => {
+      if (data.type === "progress") {
+        bar.value = data.percent;
+        statusText.textContent = text[`stage_${data.stage}`] || text.loading;
+      } else if (data.type === "ready") {
+        root.dataset.engineMs = String(data.ms);
+        setState("ready");
+      } else if (data.type === "error") {
+        console.warn("wizard engine:", data.message);
+        setState("failed", text.failed);
+      } else if (data.type === "result") {
+        engine.pending.get(data.id)?.(data);
+        engine.pending.delete(data.id);
+      }
+    };
+    engine.worker.onerror = (event) => {
+      event.preventDefault();
+      setState("failed", text.failed);
+    };
+    const timeout = Number(root.dataset.timeoutMs) || 12000;
+    engine.timer = setTimeout(() => {
+      if (engine.state === "loading") setState("failed", text.slow); // keeps loading; may still get ready
+    }, timeout);
+  }
+
+  function ask(request) {
+    return new Promise((resolve) => {
+      const id = engine.nextId++;
+      engine.pending.set(id, resolve);
+      engine.worker.postMessage({ type: "decide", id, ...request });
+    });
+  }
+
+  async function compute() {
+    if (engine.state !== "ready") {
+      const waiting = document.createElement("p");
+      waiting.textContent = engine.state === "loading" ? text.waiting : text.failed;
+      resultBox.replaceChildren(waiting);
+      if (engine.state === "failed") showFallback(text.failed);
+      return;
+    }
+    const request = { lang: config.lang };
+    for (const question of config.questions) request[question] = chosenList(question);
+    const started = performance.now();
+    const reply = await ask(request);
+    if (!reply.ok) {
+      console.warn("wizard engine:", reply.error);
+      setState("failed", text.failed);
+      return;
+    }
+    render(reply.result);
+    resultBox.dataset.computeMs = (performance.now() - started).toFixed(1);
+  }
+
+  // ---- the result -------------------------------------------------------------------------
+
+  function element(tag, className, content) {
+    const el = document.createElement(tag);
+    if (className) el.className = className;
+    if (content !== undefined) el.textContent = content;
+    return el;
+  }
+
+  function sources(list) {
+    const span = element("span", "hb-sources");
+    for (const id of list) {
+      const cite = config.cites[id];
+      const link = element("a", "hb-cite", cite ? cite.label : id);
+      if (cite) link.href = cite.href;
+      link.dataset.cite = id;
+      span.append(link, " ");
+    }
+    return span;
+  }
+
+  function render(result) {
+    const printed = root.querySelector(".hb-printed");
+    printed.textContent = `${text.printed_on} ${new Date().toLocaleDateString(`${config.lang}-VN`)}`;
+
+    const path = element("div", "hb-path");
+    path.dataset.path = result.path.id;
+    path.append(
+      element("p", "hb-path__label", text.path_label),
+      element("p", "hb-path__title", config.paths[result.path.id]),
+    );
+    const why = element("p", "hb-path__reason");
+    why.append(element("strong", "", `${text.why}: `), result.path.reason, " ", sources(result.path.sources));
+    path.append(why);
+
+    const checklist = element("div", "hb-checklist");
+    checklist.append(element("h3", "", text.checklist));
+    let list = null;
+    let phase = null;
+    for (const item of result.items) {
+      if (item.phase !== phase) {
+        phase = item.phase;
+        const heading = element("h4", "hb-phase", config.phases[phase]);
+        heading.dataset.phase = phase;
+        list = element("ul", "hb-checklist__items");
+        checklist.append(heading, list);
+      }
+      const li = element("li", "hb-item");
+      li.dataset.item = item.id;
+      li.dataset.phase = item.phase;
+      li.dataset.network = String(item.needs_network);
+      const label = element("label", "hb-item__label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      label.append(box, " ", item.text);
+      li.append(label);
+      if (item.needs_network) li.append(" ", element("span", "hb-network", text.network));
+      li.append(" ", sources(item.sources));
+      list.append(li);
+    }
+    resultBox.replaceChildren(path, checklist);
+  }
+
+  startEngine();
+}

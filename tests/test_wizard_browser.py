@@ -1,0 +1,208 @@
+"""The wizard in a real browser: Pyodide in a module worker gives the same answers as CPython,
+with the mouse and with the keyboard alone; print, fallback, no JavaScript, nothing kept."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import pytest
+
+from wizard.data import export
+from wizard.engine import Engine
+
+pytestmark = pytest.mark.browser
+READY = 60_000  # ms: generous for a cold Pyodide on a slow CI machine; the bench measures speed
+
+
+@pytest.fixture(scope="module")
+def data(model):
+    return export(model)
+
+
+def open_wizard(page, server, lang="vi"):
+    prefix = "" if lang == "vi" else f"/{lang}"
+    page.goto(f"{server}{prefix}/wizard/")
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=READY)
+
+
+def shown_result(page):
+    page.wait_for_selector(".hb-result .hb-path")
+    path = page.get_attribute(".hb-path", "data-path")
+    items = page.eval_on_selector_all(
+        ".hb-item", "els => els.map(e => [e.dataset.item, e.dataset.phase, "
+        "[...e.querySelectorAll('a.hb-cite')].map(a => a.dataset.cite)])")
+    return path, [tuple(i[:2]) + (i[2],) for i in items]
+
+
+def expected(data, who, situation, lang="vi"):
+    result = Engine(data).decide(who, situation, lang)
+    return result["path"]["id"], [(i["id"], i["phase"], i["sources"]) for i in result["items"]]
+
+
+def test_complete_with_the_mouse(page, server, data, model):
+    open_wizard(page, server)
+    assert page.is_hidden(".hb-nojs")
+    for answer in ("elderly", "hearing"):
+        page.click(f'.hb-choice[data-answer="{answer}"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('.hb-choice[data-answer="outage"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    summary = page.inner_text('.hb-summary__answers[data-question="who"]')
+    assert model.t("vi", "answers", "hearing", "label") in summary
+    page.click('[data-step="summary"] [data-go="result"]')
+    assert shown_result(page) == expected(data, ["elderly", "hearing"], ["outage"])
+    # every citation in the result lands on its plan paragraph
+    hrefs = page.eval_on_selector_all(".hb-result a.hb-cite", "els => els.map(a => [a.dataset.cite, a.href])")
+    for cite, href in hrefs:
+        plan, section = cite.split(":")
+        assert href.endswith(f"/plans/{plan}/#s-{section.replace('.', '-')}"), href
+    # change one answer from the summary, then start again
+    page.click('[data-step="result"] [data-go="summary"]')
+    page.click('.hb-change[data-go="situation"]')
+    page.click('.hb-choice[data-answer="outage"]')  # unselect
+    page.click('.hb-choice[data-answer="emergency"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    assert shown_result(page) == expected(data, ["elderly", "hearing"], ["emergency"])
+    page.click('[data-go="restart"]')
+    assert page.is_visible('[data-step="who"]')
+    assert page.eval_on_selector_all('.hb-choice[aria-pressed="true"]', "els => els.length") == 0
+
+
+def tab_to(page, selector, limit=80):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_complete_with_the_keyboard_alone(page, server, data):
+    open_wizard(page, server, "en")
+    tab_to(page, '.hb-choice[data-answer="mobility"]')
+    page.keyboard.press("Space")
+    tab_to(page, '[data-step="who"] [data-go="next"]')
+    page.keyboard.press("Enter")
+    tab_to(page, '.hb-choice[data-answer="no-bank-account"]')
+    page.keyboard.press("Enter")
+    tab_to(page, '[data-step="situation"] [data-go="next"]')
+    page.keyboard.press("Enter")
+    tab_to(page, '[data-step="summary"] [data-go="result"]')
+    page.keyboard.press("Enter")
+    assert shown_result(page) == expected(data, ["mobility"], ["no-bank-account"], "en")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "hb-q-result"  # focus follows the step, for screen readers and keyboards
+
+
+def test_print_preview_has_the_checklist_and_no_navigation(page, server):
+    open_wizard(page, server)
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('.hb-choice[data-answer="no-id-papers"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    page.wait_for_selector(".hb-result .hb-item")
+    page.emulate_media(media="print")
+    assert page.is_visible(".hb-result .hb-item") and page.is_visible(".hb-printed")
+    assert page.is_visible(".hb-result a.hb-cite")
+    for hidden in (".md-header", ".md-sidebar--primary", ".hb-engine", '[data-go="print"]'):
+        assert not page.is_visible(hidden), hidden
+    assert re.search(r"\d", page.inner_text(".hb-printed"))  # the date
+
+
+def test_engine_failure_shows_the_guides(page, server, model):
+    page.route(re.compile(r".*/assets/pyodide/.*"), lambda route: route.abort())
+    page.goto(server + "/wizard/")
+    page.wait_for_selector("#hb-wizard[data-engine=failed]", timeout=15_000)
+    assert page.is_visible(".hb-fallback")
+    links = page.eval_on_selector_all(".hb-fallback a", "els => els.map(a => a.getAttribute('href'))")
+    assert any(href.startswith("../guides/") for href in links)
+    # the questions still work; the result step then points to the guides of the answers
+    page.click('.hb-choice[data-answer="elderly"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    guides = page.eval_on_selector_all(".hb-fallback__guides a", "els => els.map(a => a.getAttribute('href'))")
+    assert guides[0] == "../guides/elderly-mobility/"
+
+
+def test_without_javascript_every_answer_leads_to_a_guide(browser, server, model, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/wizard/")
+    assert page.is_hidden("#hb-wizard")
+    links = page.eval_on_selector_all(".hb-nojs a[data-answer]",
+                                      "els => els.map(a => [a.dataset.answer, a.getAttribute('href')])")
+    context.close()
+    answers = [a for q in model.wizard.questions for a in q.answers]
+    assert [a for a, _ in links] == answers
+    for _, href in links:
+        assert re.fullmatch(r"\.\./guides/[a-z-]+/", href)
+        assert (site / "guides" / href.split("/")[2] / "index.html").is_file()
+
+
+def test_nothing_personal_is_kept(page, server):
+    open_wizard(page, server)
+    start_url = page.url
+    page.click('.hb-choice[data-answer="elderly"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    page.wait_for_selector(".hb-result .hb-item")
+    assert page.url == start_url
+    stored = page.evaluate("""async () => ({
+        local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+        dbs: indexedDB.databases ? (await indexedDB.databases()).length : 0})""")
+    assert stored == {"local": 0, "session": 0, "cookies": "", "dbs": 0}
+
+
+# ---- the same table of cases in Pyodide and in CPython ---------------------------------------
+
+def cases(data):
+    answers = [(q["id"], a) for q in data["questions"] for a in q["answers"]]
+    table = [()]
+    table += [(a,) for a in answers]
+    table += list(itertools.combinations(answers, 2))
+    table += [tuple(answers[i] for i in range(len(answers)) if (n * 2654435761) >> i & 1)
+              for n in range(1, 40)]
+    table.append(tuple(answers))
+    out = []
+    for lang in data["languages"]:
+        for chosen in table:
+            out.append({"who": [a for q, a in chosen if q == "who"],
+                        "situation": [a for q, a in chosen if q == "situation"], "lang": lang})
+    return out
+
+
+PYODIDE_RUNNER = """async ([cases]) => {
+  const { loadPyodide } = await import("/assets/pyodide/pyodide.mjs");
+  const bundle = await (await fetch("/assets/wizard/engine.json")).json();
+  const pyodide = await loadPyodide({ indexURL: "/assets/pyodide/",
+                                      lockFileContents: JSON.stringify(bundle.lock) });
+  for (const [path, source] of Object.entries(bundle.files)) {
+    pyodide.FS.mkdirTree("/cases/" + path.split("/").slice(0, -1).join("/"));
+    pyodide.FS.writeFile("/cases/" + path, source);
+  }
+  pyodide.globals.set("DATA", JSON.stringify(bundle.data));
+  pyodide.globals.set("CASES", JSON.stringify(cases));
+  return pyodide.runPython(`
+import sys, json
+sys.path.insert(0, "/cases")
+from wizard.engine import Engine
+engine = Engine(json.loads(DATA))
+json.dumps({"version": sys.version,
+            "results": [engine.decide(c["who"], c["situation"], c["lang"]) for c in json.loads(CASES)]})
+`);
+}"""
+
+
+def test_pyodide_gives_the_same_results_as_cpython(page, server, data):
+    table = cases(data)
+    assert len(table) > 300
+    page.goto(server + "/")
+    out = json.loads(page.evaluate(PYODIDE_RUNNER, [table]))
+    assert out["version"].split()[0] != "", "Pyodide reported no Python version"
+    engine = Engine(data)
+    for case, result in zip(table, out["results"], strict=True):
+        assert result == engine.decide(case["who"], case["situation"], case["lang"]), case
