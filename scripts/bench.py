@@ -4,7 +4,11 @@
   with one page (the fixed cost of MkDocs + the theme on this machine);
 - pages: pages built per language;
 - transfer: bytes a browser transfers for a page with a cold cache (Chromium, through
-  scripts/serve.py with gzip, as a production server would send them), against the bare site.
+  scripts/serve.py, which sends the build's precompressed files as a production server would),
+  against the bare site;
+- wizard: time to the first question, time until the engine is ready (cold and warm cache),
+  time to compute a checklist, and bytes transferred, against a bare page that only calls
+  loadPyodide() from the same runtime files (with Pyodide's own full standard library).
 
 Results go to build/bench/results.json and are printed as a table.
 """
@@ -23,8 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
 import serve  # noqa: E402
+from handbook.compress import precompress  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -108,6 +114,114 @@ def bench_transfer(site: Path, bare: Path, runs: int) -> dict:
     return out
 
 
+BARE_PYODIDE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>bare Pyodide</title>
+<body><script type="module">
+import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
+await loadPyodide({ indexURL: new URL("../assets/pyodide/", location.href).href });
+performance.mark("bare-ready");
+document.body.dataset.ready = "1";
+</script></body>"""
+ANSWER_SETS = [(["elderly", "hearing"], ["outage"]), ([], ["emergency"]), ([], ["no-id-papers", "outage"]),
+               (["mobility"], ["no-bank-account"]), ([], [])]
+READY_MS = 120_000
+
+
+def add_bare_pyodide(site: Path) -> None:
+    """The baseline: a page that only calls loadPyodide() with Pyodide's defaults (its full
+    standard library and lock file), from the same runtime files as the wizard."""
+    pyodide = ROOT / "node_modules" / "pyodide"
+    for name in ("python_stdlib.zip", "pyodide-lock.json"):
+        (site / "assets" / "pyodide" / name).write_bytes((pyodide / name).read_bytes())
+    (site / "bare-pyodide").mkdir()
+    (site / "bare-pyodide" / "index.html").write_text(BARE_PYODIDE, encoding="utf-8")
+    precompress(site / "assets" / "pyodide", ROOT / "build" / "cache" / "compress")
+
+
+def mark(page, name: str) -> float:
+    return page.evaluate(f"performance.getEntriesByName({name!r})[0].startTime")
+
+
+def load_and_measure(context, url: str, ready_selector: str, marks: list[str]) -> dict:
+    sizes: list[int] = []
+
+    def on_finished(request):
+        s = request.sizes()
+        sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
+
+    context.on("requestfinished", on_finished)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(ready_selector, state="attached", timeout=READY_MS)
+    page.wait_for_timeout(200)
+    out = {name: mark(page, name) for name in marks}
+    context.remove_listener("requestfinished", on_finished)
+    out["bytes"] = sum(sizes)
+    return {"page": page, **out}
+
+
+def compute_times(page) -> list[float]:
+    times = []
+    for who, situation in ANSWER_SETS:
+        for answer in who:
+            page.click(f'.hb-choice[data-answer="{answer}"]')
+        page.click('[data-step="who"] [data-go="next"]')
+        for answer in situation:
+            page.click(f'.hb-choice[data-answer="{answer}"]')
+        page.click('[data-step="situation"] [data-go="next"]')
+        page.click('[data-step="summary"] [data-go="result"]')
+        page.wait_for_selector(".hb-result[data-compute-ms]")
+        times.append(float(page.get_attribute(".hb-result", "data-compute-ms")))
+        page.evaluate("document.querySelector('.hb-result').removeAttribute('data-compute-ms')")
+        page.click('[data-go="restart"]')
+    return times
+
+
+def bench_wizard(site: Path, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    add_bare_pyodide(site)
+    httpd = serve.start(site)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    samples: dict[str, list[float]] = {k: [] for k in (
+        "first_question_ms", "ready_cold_ms", "ready_warm_ms", "bytes", "compute_ms",
+        "bare_ready_cold_ms", "bare_ready_warm_ms", "bare_bytes")}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(runs):  # interleaved: wizard and baseline see the same machine
+                context = browser.new_context(viewport={"width": 375, "height": 812})
+                cold = load_and_measure(context, base + "/wizard/", "#hb-wizard[data-engine=ready]",
+                                        ["hb-first-question", "hb-engine-ready"])
+                samples["first_question_ms"].append(cold["hb-first-question"])
+                samples["ready_cold_ms"].append(cold["hb-engine-ready"])
+                samples["bytes"].append(cold["bytes"])
+                samples["compute_ms"] += compute_times(cold["page"])
+                cold["page"].close()
+                warm = load_and_measure(context, base + "/wizard/", "#hb-wizard[data-engine=ready]",
+                                        ["hb-engine-ready"])
+                samples["ready_warm_ms"].append(warm["hb-engine-ready"])
+                context.close()
+
+                context = browser.new_context()
+                cold = load_and_measure(context, base + "/bare-pyodide/", "body[data-ready]", ["bare-ready"])
+                samples["bare_ready_cold_ms"].append(cold["bare-ready"])
+                samples["bare_bytes"].append(cold["bytes"])
+                cold["page"].close()
+                warm = load_and_measure(context, base + "/bare-pyodide/", "body[data-ready]", ["bare-ready"])
+                samples["bare_ready_warm_ms"].append(warm["bare-ready"])
+                context.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+    out = {key: round(statistics.median(values), 1) for key, values in samples.items()}
+    out["runs"] = runs
+    out["ready_cold_vs_bare"] = round(out["ready_cold_ms"] / out["bare_ready_cold_ms"], 2)
+    out["ready_warm_vs_bare"] = round(out["ready_warm_ms"] / out["bare_ready_warm_ms"], 2)
+    out["mb"] = round(out["bytes"] / 1e6, 2)
+    out["bare_mb"] = round(out["bare_bytes"] / 1e6, 2)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -121,6 +235,7 @@ def main() -> None:
         site = tmp / "site-0"
         results["pages"] = count_pages(site)
         results["transfer"] = bench_transfer(site, tmp / "bare-site-0", 3)
+        results["wizard"] = bench_wizard(site, args.runs)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -129,9 +244,20 @@ def main() -> None:
     print(f"build (median of {b['runs']}): handbook {b['handbook_s']} s, "
           f"bare mkdocs-material {b['bare_material_s']} s ({b['ratio']}x)")
     print(f"pages: {results['pages']}")
-    print("transfer, cold cache, gzip (median of 3):")
+    print("transfer, cold cache, as served (brotli or gzip), median of 3:")
     for name, t in results["transfer"].items():
         print(f"  {name:32} {t['kb']:8.1f} KB  {t['requests']:3d} requests")
+    w = results["wizard"]
+    print(f"wizard (median of {w['runs']} cold loads, each followed by a warm one; "
+          f"{len(ANSWER_SETS)} checklists per load):")
+    print(f"  first question visible   {w['first_question_ms']:8.0f} ms   (target < 1000)")
+    print(f"  engine ready, cold       {w['ready_cold_ms']:8.0f} ms   bare loadPyodide() "
+          f"{w['bare_ready_cold_ms']:.0f} ms  ({w['ready_cold_vs_bare']}x; target <= 1, stretch 0.6)")
+    print(f"  engine ready, warm       {w['ready_warm_ms']:8.0f} ms   bare loadPyodide() "
+          f"{w['bare_ready_warm_ms']:.0f} ms  ({w['ready_warm_vs_bare']}x)")
+    print(f"  checklist computed       {w['compute_ms']:8.1f} ms   (target < 50; page to worker and back)")
+    print(f"  wizard page transfer     {w['mb']:8.2f} MB   bare loadPyodide() {w['bare_mb']} MB "
+          "(target < 4.5)")
     print(f"written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 

@@ -27,12 +27,13 @@ TYPES = {
 
 
 COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".wasm", ".py",
-                ".webmanifest", ".map")
+                ".zip", ".webmanifest", ".map")
 _gzip_cache: dict[tuple[str, float], bytes] = {}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files, gzip-compressed for clients that accept it (as a production server would)."""
+    """Static files as a production server sends them: the precompressed FILE.br or FILE.gz
+    beside a file when the client accepts it (the build writes them), else gzip on the fly."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
     quiet = False
@@ -43,20 +44,30 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if not self.path.split("?", 1)[0].endswith("/"):
                 return super().send_head()  # the base class redirects to the slashed URL
             path = os.path.join(path, "index.html")
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.endswith(COMPRESSIBLE) and os.path.isfile(path)):
+        accepted = {part.split(";")[0].strip() for part in self.headers.get("Accept-Encoding", "").split(",")}
+        if not (path.endswith(COMPRESSIBLE) and os.path.isfile(path)):
             return super().send_head()
-        key = (path, os.path.getmtime(path))
-        body = _gzip_cache.get(key)
+        body = encoding = None
+        for candidate, suffix in (("br", ".br"), ("gzip", ".gz")):
+            if candidate in accepted and os.path.isfile(path + suffix):
+                with open(path + suffix, "rb") as f:
+                    body, encoding = f.read(), candidate
+                break
+        if body is None and "gzip" in accepted:
+            key = (path, os.path.getmtime(path))
+            body = _gzip_cache.get(key)
+            if body is None:
+                with open(path, "rb") as f:
+                    body = _gzip_cache[key] = gzip.compress(f.read(), compresslevel=6, mtime=0)
+            encoding = "gzip"
         if body is None:
-            with open(path, "rb") as f:
-                body = gzip.compress(f.read(), compresslevel=6, mtime=0)
-            _gzip_cache[key] = body
+            return super().send_head()
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Last-Modified", self.date_time_string(int(os.path.getmtime(path))))
         self.end_headers()
         return io.BytesIO(body)
 

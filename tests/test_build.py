@@ -175,8 +175,16 @@ def test_the_site_ships_the_engine_and_the_rules_of_the_content(site, model):
     assert bundle["data"] == json.loads(json.dumps(export(model)))
     for name, source in bundle["files"].items():
         assert (ROOT / name).read_text(encoding="utf-8") == source, name
-    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+    for name in ("pyodide.mjs", "pyodide.asm.wasm"):
         assert (site / "assets" / "pyodide" / name).is_file(), name
+    import zipfile
+
+    listed = [line for line in (ROOT / "wizard" / "stdlib.txt").read_text().splitlines()
+              if line and not line.startswith("#")]
+    with zipfile.ZipFile(site / "assets" / "wizard" / "stdlib.zip") as shipped:
+        # compiled to bytecode by the build: no module is compiled in the browser
+        assert shipped.namelist() == [re.sub(r"\.py$", ".pyc", name) for name in listed]
+    assert not (site / "assets" / "pyodide" / "python_stdlib.zip").exists(), "ship the trimmed one only"
 
 
 def test_the_rules_page_shows_every_rule_with_its_sources(site, model):

@@ -26,5 +26,12 @@ def test_serves_gzip_redirects_and_wasm_type(tmp_path):
             assert "Content-Encoding" not in response.headers  # plain for clients without gzip
         with urllib.request.urlopen(base + "/engine.wasm") as response:
             assert response.headers["Content-Type"] == "application/wasm"
+        # a precompressed variant beside the file wins when the client accepts it
+        (tmp_path / "engine.wasm.br").write_bytes(b"brotli bytes")
+        request = urllib.request.Request(base + "/engine.wasm", headers={"Accept-Encoding": "gzip, br"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "br"
+            assert response.headers["Content-Type"] == "application/wasm"
+            assert response.read() == b"brotli bytes"
     finally:
         httpd.shutdown()

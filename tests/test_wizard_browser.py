@@ -178,7 +178,7 @@ def cases(data):
 PYODIDE_RUNNER = """async ([cases]) => {
   const { loadPyodide } = await import("/assets/pyodide/pyodide.mjs");
   const bundle = await (await fetch("/assets/wizard/engine.json")).json();
-  const pyodide = await loadPyodide({ indexURL: "/assets/pyodide/",
+  const pyodide = await loadPyodide({ indexURL: "/assets/pyodide/", stdLibURL: "/assets/wizard/stdlib.zip",
                                       lockFileContents: JSON.stringify(bundle.lock) });
   for (const [path, source] of Object.entries(bundle.files)) {
     pyodide.FS.mkdirTree("/cases/" + path.split("/").slice(0, -1).join("/"));

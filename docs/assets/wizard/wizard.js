@@ -20,6 +20,7 @@ function init(root) {
 
   for (const el of document.querySelectorAll(".hb-nojs")) el.hidden = true;
   root.hidden = false;
+  performance.mark("hb-first-question"); // read by `make bench`
 
   for (const button of root.querySelectorAll(".hb-choice")) {
     button.addEventListener("click", () => {
@@ -83,6 +84,7 @@ function init(root) {
     engine.state = state;
     root.dataset.engine = state;
     if (state === "ready") {
+      performance.mark("hb-engine-ready");
       clearTimeout(engine.timer);
       bar.value = 100;
       statusText.textContent = text.ready;

@@ -18,6 +18,8 @@ async function start() {
   });
   const pyodide = await loadPyodide({
     indexURL: new URL("../pyodide/", here).href,
+    // only the standard library files the engine needs (wizard/stdlib.txt), not all 2.5 MB
+    stdLibURL: new URL("stdlib.zip", here).href,
     lockFileContents: bundle.then((b) => JSON.stringify(b.lock)),
     stdout: () => {},
     stderr: (line) => console.warn(line),
