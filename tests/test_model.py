@@ -101,6 +101,19 @@ BAD = [
      'plans = ["thai-hoa", "nowhere"]', "commune plan 'nowhere' does not exist", True),
     ("wrong-type", "content/checklist.toml", "network = false", 'network = "no"',
      "expected true or false", True),
+    ("wizard-unknown-answer", "content/wizard.toml", 'when = ["who:vision"]', 'when = ["who:blind"]',
+     "rule 'vision': unknown answer 'who:blind'", True),
+    ("wizard-unknown-path", "content/wizard.toml", 'path = "paper-first"\ndefer_network',
+     'path = "paper-frist"\ndefer_network', "unknown path 'paper-frist'", True),
+    ("wizard-missing-section", "content/wizard.toml", 'cites = ["ngok-reo:III.6"]',
+     'cites = ["ngok-reo:III.6.3"]', "section 'III.6.3', which plan 'ngok-reo' does not have", True),
+    ("wizard-phase-typo", "content/wizard.toml", 'phase = "when-back-online"',
+     'phase = "when-back-onlin"', "[defer]: unknown phase 'when-back-onlin'", True),
+    ("wizard-unknown-key", "content/wizard.toml", '\n[[rule]]\nid = "poor-household"',
+     '\n[[rulex]]\nid = "poor-household"', "unknown key 'rulex'", True),
+    ("wizard-answer-without-rule", "content/wizard.toml", 'when = ["who:poor-household"]',
+     'when = ["who:poor-household", "situation:outage"]', "answer 'poor-household' has no rule of its own",
+     False),
 ]
 # A mistake reported where it must be fixed, not where the fixture made it.
 NAMED_FILE = {"unused-item": "content/checklist.toml"}
