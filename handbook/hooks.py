@@ -32,6 +32,8 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
 
 from handbook.compress import precompress  # noqa: E402
 from handbook.model import ContentError, load  # noqa: E402
+from handbook.pictograms import PictogramError  # noqa: E402
+from handbook.pictograms import assets as pictogram_assets  # noqa: E402
 from handbook.render import Renderer  # noqa: E402
 from wizard.data import export  # noqa: E402
 
@@ -54,8 +56,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         model = load(ROOT)
     except ContentError as exc:
         raise PluginError(str(exc)) from None
-    renderer = Renderer(model)
-    pages = renderer.render_all()
+    renderer = Renderer(model, site_url=config.site_url or "")
+    try:
+        pages = renderer.render_all()
+        pictures = pictogram_assets(model)
+    except PictogramError as exc:
+        raise PluginError(str(exc)) from None
 
     i18n = config.plugins.get("i18n")
     if i18n is None:
@@ -72,7 +78,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["site_description"] = model.t(lang, "ui", "site_description")
         lang_config["nav"] = _nav(renderer, model, lang)
 
-    stage(_source_docs, {**pages, **wizard_assets(model)}, STAGE)
+    stage(_source_docs, {**pages, **pictures, **wizard_assets(model)}, STAGE)
     config.docs_dir = str(STAGE)
     config.nav = _nav(renderer, model, model.reference)
     return config

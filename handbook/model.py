@@ -168,6 +168,7 @@ class Item:
     phase: str
     network: bool
     cites: tuple[Citation, ...]
+    pictogram: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class Situation:
     checklist: tuple[str, ...]
     steps: tuple[str, ...]
     related: tuple[str, ...]  # both directions, derived
+    pictogram: str = ""
 
     @property
     def citation(self) -> Citation:
@@ -190,6 +192,23 @@ class Situation:
 class Term:
     id: str
     seen_in: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class IconSet:
+    id: str
+    name: str
+    author: str
+    licence: str
+    licence_url: str
+    attribution: str
+    source: str  # "python_package:folder" holding NAME.svg files
+
+
+@dataclass(frozen=True)
+class Pictogram:
+    id: str
+    icons: tuple[tuple[str, str], ...]  # (set, icon name), drawn side by side
 
 
 @dataclass(frozen=True)
@@ -230,6 +249,7 @@ class Rule:
     replaces: tuple[str, ...]
     link: str | None  # the guide for a person without the engine
     cites: tuple[Citation, ...]
+    pictogram: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,6 +275,8 @@ class Model:
     glossary: dict[str, Term]
     communes: dict[str, Commune]
     wizard: Wizard
+    icon_sets: dict[str, IconSet]
+    pictograms: dict[str, Pictogram]
     strings: dict[str, dict[str, Any]] = field(repr=False)
 
     @property
@@ -390,6 +412,7 @@ class _Loader:
         # A file with a problem of its own is "unreliable": references into it are not checked,
         # so one mistake is reported once, not again by everything that points at it.
         self.unreliable: set[str] = set()
+        self.icon_sets, self.pictograms = self.load_pictograms()
         self.plans = self.tracked("plans", self.load_plans)
         self.items = self.tracked("items", self.load_items)
         self.situations = self.tracked("situations", self.load_situations)
@@ -402,7 +425,49 @@ class _Loader:
         if self.problems:
             return None
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
-                     self.glossary, self.communes, self.wizard, self.strings)
+                     self.glossary, self.communes, self.wizard, self.icon_sets, self.pictograms,
+                     self.strings)
+
+    def load_pictograms(self) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
+        src = self.source("pictograms.toml")
+        sets: dict[str, IconSet] = {}
+        pictograms: dict[str, Pictogram] = {}
+        if not src.ok or not self.fields(src, 1, src.data, {"set": dict, "pictogram": "tables"}, {},
+                                         "pictograms.toml"):
+            self.unreliable.add("pictograms")
+            return sets, pictograms
+        keys = ("name", "author", "licence", "licence_url", "attribution", "source")
+        for sid, raw in src.data["set"].items():
+            line = src.find(f"[set.{sid}]")
+            if isinstance(raw, dict) and self.fields(src, line, raw, {k: str for k in keys}, {},
+                                                     f"icon set '{sid}'"):
+                sets[sid] = IconSet(sid, *(raw[k] for k in keys))
+        starts = src.table_starts("pictogram")
+        for n, raw in enumerate(src.data["pictogram"]):
+            line = starts[n] if n < len(starts) else None
+            if not self.fields(src, line, raw, {"id": str, "icons": list}, {}, _label("pictogram", n, raw)):
+                continue
+            pid = raw["id"]
+            if pid in pictograms or not ID_RE.match(pid):
+                src.error(line, f"pictogram id '{pid}' is a duplicate or malformed",
+                          "give every pictogram its own lower-case-with-dashes id")
+                continue
+            icons = []
+            for icon in raw["icons"]:
+                set_id, _, name = icon.partition(":")
+                if set_id not in sets or not name:
+                    src.error(src.find(f'"{icon}"', line or 1), f"pictogram '{pid}': icon '{icon}' is not SET:NAME "
+                              "of a listed set", f"use one of the sets: {', '.join(sets)}")
+                icons.append((set_id, name))
+            if not 1 <= len(icons) <= 2:
+                src.error(line, f"pictogram '{pid}' has {len(icons)} icons", "give one or two icons")
+            pictograms[pid] = Pictogram(pid, tuple(icons))
+        return sets, pictograms
+
+    def pictogram_ref(self, src: Source, line: int | None, pid: str, what: str) -> None:
+        if pid not in self.pictograms and "pictograms" not in self.unreliable:
+            src.error(src.find(f'"{pid}"', line or 1), f"{what}: unknown pictogram '{pid}'",
+                      "use an id from content/pictograms.toml (or add it there)")
 
     def load_plans(self) -> dict[str, Plan]:
         plans: dict[str, Plan] = {}
@@ -466,8 +531,8 @@ class _Loader:
         starts = src.table_starts("item")
         for n, raw in enumerate(src.data.get("item", [])):
             line = starts[n] if n < len(starts) else None
-            if not self.fields(src, line, raw, {"id": str, "phase": str, "network": bool, "cites": list},
-                               {}, _label("item", n, raw)):
+            if not self.fields(src, line, raw, {"id": str, "phase": str, "network": bool, "cites": list,
+                                                "pictogram": str}, {}, _label("item", n, raw)):
                 if isinstance(raw.get("id"), str) and raw["id"] not in items:
                     # keep the id known, so its mistake is not reported again by every user of it
                     items[raw["id"]] = Item(raw["id"], "", False, ())
@@ -486,7 +551,8 @@ class _Loader:
             if not raw["cites"]:
                 src.error(line, f"{what} cites nothing", "every item must cite the plan section it comes from")
             cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
-            items[iid] = Item(iid, raw["phase"], raw["network"], cites)
+            self.pictogram_ref(src, line, raw["pictogram"], what)
+            items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"])
         return items
 
     def load_situations(self) -> dict[str, Situation]:
@@ -497,7 +563,7 @@ class _Loader:
         starts = src.table_starts("situation")
         declared: dict[str, tuple[int | None, list[str]]] = {}
         required = {"id": str, "plan": str, "section": str, "staff": list, "checklist": list,
-                    "steps": list}
+                    "steps": list, "pictogram": str}
         optional = {"support": list, "related": list}
         for n, raw in enumerate(src.data.get("situation", [])):
             line = starts[n] if n < len(starts) else None
@@ -534,10 +600,14 @@ class _Loader:
                               "steps pick the key items of the checklist; add it there first")
             if not raw["checklist"]:
                 src.error(line, f"{what} has an empty checklist", "list the items staff must do")
+            if not 3 <= len(raw["steps"]) <= 6:
+                src.error(src.find("steps", line or 1), f"{what} has {len(raw['steps'])} steps",
+                          "a pictogram strip has 3 to 6 steps: pick them from the checklist")
+            self.pictogram_ref(src, line, raw["pictogram"], what)
             declared[sid] = (line, list(raw.get("related", [])))
             out[sid] = Situation(sid, plan.id, raw["section"], tuple(raw["staff"]),
                                  tuple(raw.get("support", [])), tuple(raw["checklist"]),
-                                 tuple(raw["steps"]), ())
+                                 tuple(raw["steps"]), (), raw["pictogram"])
         # cross-links are stated once and shown on both guides
         related: dict[str, list[str]] = {sid: [] for sid in out}
         for sid, (line, others) in declared.items():
@@ -570,6 +640,15 @@ class _Loader:
                                              f"item '{iid}' is in no situation's checklist "
                                              "and in no wizard rule",
                                              "add it to a situation or a rule, or remove it"))
+        used_pictograms = ({i.pictogram for i in self.items.values()}
+                           | {s.pictogram for s in self.situations.values()}
+                           | {r.pictogram for r in self.wizard.rules if r.pictogram})
+        pictograms_src = Source(self.root, self.content / "pictograms.toml", [])
+        for pid in self.pictograms:
+            if pid not in used_pictograms:
+                self.problems.append(Problem(pictograms_src.rel, pictograms_src.find(f'"{pid}"'),
+                                             f"pictogram '{pid}' is used nowhere",
+                                             "use it for an item, a situation or an answer, or remove it"))
         for lang, src in self.string_sources.items():
             required = self.required_strings(lang, self.reference_ui)
             for path, _ in _leaves(src.data):
@@ -690,7 +769,7 @@ class _Loader:
         rules: list[Rule] = []
         starts = src.table_starts("rule")
         optional = {"guides": list, "items": list, "path": str, "defer_network": bool,
-                    "replaces": list, "link": str}
+                    "replaces": list, "link": str, "pictogram": str}
         for n, raw in enumerate(data["rule"]):
             line = starts[n] if n < len(starts) else None
             if not self.fields(src, line, raw, {"id": str, "when": list, "cites": list}, optional,
@@ -711,10 +790,12 @@ class _Loader:
                 check_ids([raw["link"]], list(self.situations), line, what, "guide")
             cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
             link = raw.get("link") or (raw.get("guides") or [None])[0]
+            if "pictogram" in raw:
+                self.pictogram_ref(src, line, raw["pictogram"], what)
             rules.append(Rule(raw["id"], tuple(tuple(w.split(":", 1)) for w in raw["when"]),
                               tuple(raw.get("guides", [])), tuple(raw.get("items", [])),
                               raw.get("path"), raw.get("defer_network", False),
-                              tuple(raw.get("replaces", [])), link, cites))
+                              tuple(raw.get("replaces", [])), link, cites, raw.get("pictogram", "")))
         rule_ids = [r.id for r in rules]
         for rule in rules:
             line = src.find(f'id = "{rule.id}"')
@@ -725,6 +806,10 @@ class _Loader:
                 if not single:
                     src.error(src.find(f'"{answer}"'), f"answer '{answer}' has no rule of its own",
                               f'add a [[rule]] with when = ["{question.id}:{answer}"]')
+                elif not single[0].pictogram:
+                    src.error(src.find(f'"{question.id}:{answer}"'),
+                              f"rule '{single[0].id}' gives answer '{answer}' no pictogram",
+                              'add pictogram = "ID" (content/pictograms.toml): it is the answer\'s tile')
                 elif not single[0].link:
                     src.error(src.find(f'"{question.id}:{answer}"'),
                               f"rule '{single[0].id}' names no guide for people without the engine",
@@ -768,6 +853,8 @@ class _Loader:
             need("questions", question.id, "hint")
             for answer in question.answers:
                 need("answers", answer, "label")
+        for pid in self.pictograms:
+            need("pictograms", pid, "alt")
         for path in self.wizard.paths:
             need("paths", path.id, "title")
             need("paths", path.id, "reason")

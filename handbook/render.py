@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import jinja2
+import segno
 
 from .model import Citation, Model, anchor
 
@@ -45,9 +46,16 @@ def page_uri(path: str, lang: str, model: Model) -> str:
     return re.sub(r"\.md$", f".{lang}.md", path)
 
 
+def qr_svg(payload: str) -> str:
+    """A QR code as inline SVG (error correction M: survives a worn laminated card)."""
+    code = segno.make(payload, error="m", micro=False)
+    return code.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=None)
+
+
 class Renderer:
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, site_url: str = ""):
         self.model = model
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             undefined=jinja2.StrictUndefined,
@@ -73,6 +81,7 @@ class Renderer:
             "contacts.md": ("contacts.md.j2", {}),
             "wizard/index.md": ("wizard.md.j2", {}),
             "wizard/rules.md": ("wizard-rules.md.j2", {}),
+            "licences.md": ("licences.md.j2", {}),
         }
         for situation in model.situations.values():
             pages[f"guides/{situation.id}.md"] = ("guide.md.j2", {"situation": situation})
@@ -91,6 +100,7 @@ class Renderer:
             {"nav_plans": ["plans/index.md", *(f"plans/{p}.md" for p in model.plans)]},
             "glossary.md",
             "contacts.md",
+            "licences.md",
         ]
 
     def render(self, path: str, template: str, context: dict, lang: str) -> str:
@@ -110,6 +120,12 @@ class Renderer:
             rel = posixpath.relpath(page_url(target) or ".", page_url(path) or ".")
             return "./" if rel == "." else rel + "/"
 
+        def cite_html(citation: Citation) -> str:
+            """A citation as raw HTML (inside raw HTML blocks, where Markdown is not read)."""
+            label = html_escape(f"{t('plans', citation.plan, 'label')} {citation.section}")
+            href = f"{url(f'plans/{citation.plan}.md')}#{citation.anchor}"
+            return f'<a class="hb-cite" href="{href}" data-cite="{citation}">{label}</a>'
+
         def cite(citation: Citation) -> str:
             label = f"{t('plans', citation.plan, 'label')} {citation.section}"
             href = f"{link(f'plans/{citation.plan}.md')}#{citation.anchor}"
@@ -118,11 +134,32 @@ class Renderer:
         def commune_kind(commune) -> str:
             return t("commune_kinds", commune.kind)
 
+        depth = len([p for p in page_url(path).split("/") if p]) + (lang != model.reference)
+
+        def asset(target: str) -> str:
+            """Relative URL of a site-wide asset (assets live once, at the site's root)."""
+            return "../" * depth + target
+
+        def pic(pid: str, alt: bool = True, size: int = 48, cls: str = "hb-pic") -> str:
+            text = html_escape(t("pictograms", pid, "alt")) if alt else ""
+            return (f'<img class="{cls}" src="{asset(f"assets/pictograms/{pid}.svg")}" alt="{text}" '
+                    f'width="{size * len(model.pictograms[pid].icons)}" height="{size}" '
+                    f'data-pictogram="{pid}">')
+
+        def absolute(target: str) -> str:
+            """The public URL of a page in this language (for QR codes and printed copies)."""
+            prefix = "" if lang == model.reference else f"{lang}/"
+            return f"{self.site_url}{prefix}{page_url(target)}"
+
+        def communes_of(plan: str) -> list:
+            return [c for c in model.communes.values() if plan in c.plans]
+
         if template == "wizard.md.j2":
             context = {**context, "wizard_config": self.wizard_config(lang, t, url)}
         return self.env.get_template(template).render(
             model=model, lang=lang, t=t, link=link, url=url, cite=cite, anchor=anchor,
-            commune_kind=commune_kind, path=path, citation=Citation,
+            commune_kind=commune_kind, path=path, citation=Citation, pic=pic, cite_html=cite_html, asset=asset,
+            absolute=absolute, qr=qr_svg, communes_of=communes_of,
             reference=model.reference, is_translation=lang != model.reference,
             reference_link=self.reference_link(path, lang), **context,
         )
