@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve dev test bench lock clean
+.PHONY: setup site serve dev test bench cards lock clean
 
 ## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
 ##        pinned npm packages (package-lock.json: the Pyodide runtime)
@@ -24,6 +24,7 @@ $(NODE_STAMP): package-lock.json
 
 ## site: validate content/ and build the handbook into site/ (replaced only if the build succeeds)
 site: setup
+	$(BIN)/python scripts/cards.py --out build/cards --if-chromium
 	rm -rf build/site.tmp
 	$(BIN)/python -m mkdocs build --strict --quiet --site-dir build/site.tmp
 	rm -rf site && mv build/site.tmp site
@@ -44,6 +45,10 @@ test: setup
 ## bench: build time and bytes transferred per page, each beside a baseline from the same run
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+## cards: print-ready PDFs of the counter cards (A6 per situation and language, A4 sheets) in cards/
+cards: setup
+	$(BIN)/python scripts/cards.py --out cards
 
 ## lock: re-pin requirements.lock from the versions in pyproject.toml
 lock:

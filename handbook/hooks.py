@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,10 @@ from handbook.render import Renderer  # noqa: E402
 from wizard.data import export  # noqa: E402
 
 STAGE = ROOT / "build" / "docs"
+# Slow, deterministic results (brotli of the runtime, compiled stdlib) are cached by content hash;
+# HANDBOOK_CACHE lets copies of the project (tests) share one cache.
+CACHE = Path(os.environ.get("HANDBOOK_CACHE", ROOT / "build" / "cache"))
+CARDS = ROOT / "build" / "cards"  # written by scripts/cards.py (make site, when Chromium is there)
 PYODIDE = ROOT / "node_modules" / "pyodide"
 # What the browser needs of the Pyodide package (no package index: the engine needs none; the
 # standard library is trimmed to the files listed in wizard/stdlib.txt).
@@ -56,7 +61,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         model = load(ROOT)
     except ContentError as exc:
         raise PluginError(str(exc)) from None
-    renderer = Renderer(model, site_url=config.site_url or "")
+    renderer = Renderer(model, site_url=config.site_url or "", cards=card_files(model))
     try:
         pages = renderer.render_all()
         pictures = pictogram_assets(model)
@@ -78,7 +83,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["site_description"] = model.t(lang, "ui", "site_description")
         lang_config["nav"] = _nav(renderer, model, lang)
 
-    stage(_source_docs, {**pages, **pictures, **wizard_assets(model)}, STAGE)
+    stage(_source_docs, {**pages, **pictures, **wizard_assets(model), **card_files(model)}, STAGE)
     config.docs_dir = str(STAGE)
     config.nav = _nav(renderer, model, model.reference)
     return config
@@ -97,7 +102,7 @@ def on_post_build(config: MkDocsConfig) -> None:
                 target = site / lang.locale / "sitemap.xml"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root_map, target)
-    precompress(site, ROOT / "build" / "cache" / "compress")
+    precompress(site, CACHE / "compress")
 
 
 def _nav(renderer: Renderer, model, lang: str) -> list:
@@ -110,6 +115,15 @@ def _nav(renderer: Renderer, model, lang: str) -> list:
         else:
             out.append(entry)
     return out
+
+
+def card_files(model) -> dict[str, bytes]:
+    """The counter cards made by scripts/cards.py, if every one of them is there."""
+    names = [f"{lang}/{name}.pdf" for lang in model.languages
+             for name in [*model.situations, "sheets-a4"]]
+    if not all((CARDS / name).is_file() for name in names):
+        return {}
+    return {f"cards/{name}": (CARDS / name).read_bytes() for name in names}
 
 
 def wizard_assets(model) -> dict[str, bytes]:
@@ -138,7 +152,7 @@ def compiled_stdlib(sources: bytes) -> bytes:
     (scripts/compile_stdlib.mjs); cached by the hash of its inputs."""
     script = ROOT / "scripts" / "compile_stdlib.mjs"
     digest = hashlib.sha256(sources + (PYODIDE / "package.json").read_bytes() + script.read_bytes())
-    cached = ROOT / "build" / "cache" / "stdlib" / f"{digest.hexdigest()}.zip"
+    cached = CACHE / "stdlib" / f"{digest.hexdigest()}.zip"
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
         source_zip = cached.with_suffix(".src.zip")

@@ -49,12 +49,13 @@ def page_uri(path: str, lang: str, model: Model) -> str:
 def qr_svg(payload: str) -> str:
     """A QR code as inline SVG (error correction M: survives a worn laminated card)."""
     code = segno.make(payload, error="m", micro=False)
-    return code.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=None)
+    return code.svg_inline(border=2, dark="#000", light="#fff", omitsize=True)  # sized by CSS
 
 
 class Renderer:
-    def __init__(self, model: Model, site_url: str = ""):
+    def __init__(self, model: Model, site_url: str = "", cards: dict | None = None):
         self.model = model
+        self.cards_available = bool(cards)
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -82,6 +83,7 @@ class Renderer:
             "wizard/index.md": ("wizard.md.j2", {}),
             "wizard/rules.md": ("wizard-rules.md.j2", {}),
             "licences.md": ("licences.md.j2", {}),
+            "cards.md": ("cards.md.j2", {"cards_available": self.cards_available}),
         }
         for situation in model.situations.values():
             pages[f"guides/{situation.id}.md"] = ("guide.md.j2", {"situation": situation})
@@ -100,6 +102,7 @@ class Renderer:
             {"nav_plans": ["plans/index.md", *(f"plans/{p}.md" for p in model.plans)]},
             "glossary.md",
             "contacts.md",
+            "cards.md",
             "licences.md",
         ]
 

@@ -134,7 +134,8 @@ def add_bare_pyodide(site: Path) -> None:
         (site / "assets" / "pyodide" / name).write_bytes((pyodide / name).read_bytes())
     (site / "bare-pyodide").mkdir()
     (site / "bare-pyodide" / "index.html").write_text(BARE_PYODIDE, encoding="utf-8")
-    precompress(site / "assets" / "pyodide", ROOT / "build" / "cache" / "compress")
+    precompress(site / "assets" / "pyodide", Path(os.environ.get("HANDBOOK_CACHE", ROOT / "build" / "cache"))
+                / "compress")
 
 
 def mark(page, name: str) -> float:

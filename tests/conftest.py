@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 # What a site copy needs to build on its own (tests build broken or fixture copies).
-SITE_SOURCES = ("content", "handbook", "wizard", "docs", "overrides", "mkdocs.yml")
+SITE_SOURCES = ("content", "handbook", "wizard", "docs", "overrides", "scripts", "mkdocs.yml")
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,8 @@ def copy_project(target: Path) -> Path:
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # copies of the project share the real one's cache of slow, deterministic results
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_CACHE": str(ROOT / "build" / "cache")}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project, capture_output=True, text=True, env=env, timeout=300,

@@ -1,0 +1,76 @@
+"""Counter cards: an A6 card (front and back) per situation and language, and A4 sheets of four
+cards with cut marks, rendered from the content model to HTML here and to PDF by scripts/cards.py.
+
+The QR code on each card opens the guide at the deployment's own address (``site_url``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .model import Model, Situation
+from .pictograms import svg as pictogram_svg
+from .render import TEMPLATES, qr_svg
+
+A6_MM = (105, 148)
+
+
+@dataclass
+class Card:
+    situation: Situation
+    url: str
+    qr: str
+    commune: str
+    svg: dict[str, str]
+
+
+def site_url(root: Path) -> str:
+    """The public address of the site, from mkdocs.yml (each deployment sets its own)."""
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    url = (config or {}).get("site_url") or ""
+    if not url:
+        raise ValueError("mkdocs.yml: site_url is empty\n    fix: set the handbook's public address; "
+                         "the cards' QR codes point to it")
+    return url.rstrip("/") + "/"
+
+
+def guide_url(model: Model, base: str, lang: str, situation_id: str) -> str:
+    prefix = "" if lang == model.reference else f"{lang}/"
+    return f"{base}{prefix}guides/{situation_id}/"
+
+
+class CardRenderer:
+    def __init__(self, model: Model, base_url: str):
+        self.model = model
+        self.base_url = base_url
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                                      undefined=jinja2.StrictUndefined, autoescape=True,
+                                      trim_blocks=True, lstrip_blocks=True)
+        self.svg = {pid: jinja2.utils.markupsafe.Markup(pictogram_svg(model, pid))
+                    for pid in model.pictograms}
+
+    def card(self, lang: str, situation: Situation) -> Card:
+        model = self.model
+        url = guide_url(model, self.base_url, lang, situation.id)
+        communes = [c for c in model.communes.values() if situation.plan in c.plans]
+        commune = "; ".join(model.t(lang, "ui", "contacts_centre").format(
+            kind=model.t(lang, "commune_kinds", c.kind), name=c.name) for c in communes)
+        return Card(situation, url, jinja2.utils.markupsafe.Markup(qr_svg(url)), commune, self.svg)
+
+    def _render(self, template: str, lang: str, **context) -> str:
+        model = self.model
+
+        def t(*key: str) -> str:
+            return model.t(lang, *key)
+
+        return self.env.get_template(template).render(model=model, lang=lang, t=t, **context)
+
+    def card_html(self, lang: str, situation: Situation) -> str:
+        return self._render("cards/card.html.j2", lang, card=self.card(lang, situation))
+
+    def sheet_html(self, lang: str) -> str:
+        cards = [self.card(lang, s) for s in self.model.situations.values()]
+        return self._render("cards/sheet.html.j2", lang, cards=cards)

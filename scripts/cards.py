@@ -1,0 +1,96 @@
+"""`make cards`: print-ready PDFs of the counter cards, rendered by the system Chromium.
+
+    python scripts/cards.py [--out cards] [--if-chromium]
+
+Writes OUT/LANG/SITUATION.pdf (A6, 105 × 148 mm: the front, then the back) for every situation
+and language, and OUT/LANG/sheets-a4.pdf (four cards per A4 page with cut marks; each page of
+fronts is followed by its backs, mirrored for double-sided printing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from handbook.cards import CardRenderer, site_url  # noqa: E402
+from handbook.model import ContentError, load  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+OVERFLOW = """() => [...document.querySelectorAll('.side')]
+    .filter(s => s.scrollHeight > s.clientHeight + 1 || s.scrollWidth > s.clientWidth + 1)
+    .map(s => s.dataset.situation + ' ' + s.dataset.side)"""
+
+
+def make_cards(out: Path, root: Path = ROOT, browser=None) -> list[Path]:
+    """Render every card; ``browser`` is a running Playwright Chromium (one is started if None)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return make_cards(out, root, own)
+            finally:
+                own.close()
+
+    model = load(root)
+    renderer = CardRenderer(model, site_url(root))
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    written: list[Path] = []
+    page = browser.new_page()
+    for lang in model.languages:
+        (tmp / lang).mkdir(parents=True)
+        for situation in model.situations.values():
+            page.set_content(renderer.card_html(lang, situation), wait_until="load")
+            overflowing = page.evaluate(OVERFLOW)
+            if overflowing:
+                raise SystemExit(f"card {lang}/{situation.id}: the text does not fit on A6 "
+                                 f"({', '.join(overflowing)})\n    fix: shorten the steps' texts "
+                                 f"in content/locales/{lang}.toml or the checklist")
+            target = tmp / lang / f"{situation.id}.pdf"
+            page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
+            written.append(out / lang / target.name)
+        page.set_content(renderer.sheet_html(lang), wait_until="load")
+        page.pdf(path=str(tmp / lang / "sheets-a4.pdf"), prefer_css_page_size=True, print_background=True)
+        written.append(out / lang / "sheets-a4.pdf")
+    page.close()
+    shutil.rmtree(out, ignore_errors=True)  # replaced whole, never half
+    tmp.rename(out)
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "cards"))
+    parser.add_argument("--if-chromium", action="store_true",
+                        help="skip (with a note) when Chromium is not installed")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).is_file():
+        message = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to print cards"
+        if args.if_chromium:
+            print(f"note: {message}; the site is built without cards", file=sys.stderr)
+            return 0
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    try:
+        written = make_cards(Path(args.out))
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{len(written)} PDFs in {args.out} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Pictograms, printable guides and the A6 counter cards (PDF): sizes, real Vietnamese text in an
+embedded font, and a QR code that opens the card's own guide."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+
+import pytest
+
+from conftest import ROOT, copy_project, mkdocs_build
+from handbook.cards import guide_url, site_url
+from htmltools import normalise, read_page
+
+A6_PT = (297.6, 419.5)
+A4_PT = (595.3, 841.9)
+
+
+@pytest.fixture(scope="module")
+def cards(tmp_path_factory, browser):
+    from cards import make_cards  # scripts/cards.py, the code behind `make cards`
+
+    out = tmp_path_factory.mktemp("cards") / "cards"
+    make_cards(out, browser=browser)
+    return out
+
+
+def size_ok(page, expected):
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    return abs(width - expected[0]) <= 1 and abs(height - expected[1]) <= 1
+
+
+def decode_qr(pdf_path, page_index):
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    image = document[page_index].render(scale=4).to_pil()
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def test_every_card_is_a6_front_and_back_with_its_title_and_qr(cards, model):
+    from pypdf import PdfReader
+
+    base = site_url(ROOT)
+    for lang in model.languages:
+        for situation in model.situations.values():
+            path = cards / lang / f"{situation.id}.pdf"
+            reader = PdfReader(str(path))
+            assert len(reader.pages) == 2, f"{path.name}: one card = one front page + one back page"
+            assert all(size_ok(p, A6_PT) for p in reader.pages), path
+            front = normalise(reader.pages[0].extract_text())
+            title = model.t(lang, "situations", situation.id, "title")
+            assert title in front, f"{lang}/{situation.id}: title {title!r} not in {front[:200]!r}"
+            back = normalise(reader.pages[1].extract_text())
+            assert model.t(lang, "ui", "guide_checklist") in back
+            assert decode_qr(path, 1) == [guide_url(model, base, lang, situation.id)], path
+
+
+def test_cards_embed_their_fonts(cards, model):
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(cards / model.reference / "elderly-mobility.pdf"))
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            fonts.append(descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")))
+    assert fonts and all(fonts)
+    # Vietnamese diacritics survive as text, not as drawings
+    text = reader.pages[0].extract_text()
+    assert re.search(r"[ạảãấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", text)
+
+
+def test_a4_sheets_hold_four_cards_front_and_back(cards, model):
+    from pypdf import PdfReader
+
+    for lang in model.languages:
+        reader = PdfReader(str(cards / lang / "sheets-a4.pdf"))
+        assert len(reader.pages) == 2 * math.ceil(len(model.situations) / 4)
+        assert all(size_ok(p, A4_PT) for p in reader.pages)
+        first_fronts = normalise(reader.pages[0].extract_text())
+        for situation in list(model.situations.values())[:4]:
+            assert model.t(lang, "situations", situation.id, "title") in first_fronts
+
+
+# ---- pictograms ---------------------------------------------------------------------------
+
+
+def test_every_pictogram_has_alt_text_in_every_language(model):
+    for pid in model.pictograms:
+        alts = [model.t(lang, "pictograms", pid, "alt") for lang in model.languages]
+        assert all(a.strip() for a in alts) and len(set(alts)) == len(alts), pid
+
+
+def test_every_guide_has_a_pictogram_strip(site, model):
+    for lang in model.languages:
+        root = site if lang == model.reference else site / lang
+        for situation in model.situations.values():
+            page = read_page(site, root / "guides" / situation.id / "index.html")
+            panels = page.with_class("hb-strip__panel")
+            assert 3 <= len(panels) <= 6, (lang, situation.id)
+            pictures = [el for el in page.find("img") if "hb-pic" in el.attrs.get("class", "")
+                        and el.attrs.get("data-pictogram")]
+            assert len(pictures) == len(panels)
+            for img in pictures:
+                assert img.attrs["alt"] == model.t(lang, "pictograms", img.attrs["data-pictogram"], "alt")
+                assert (site / "assets" / "pictograms" / f"{img.attrs['data-pictogram']}.svg").is_file()
+
+
+def test_licences_page_lists_every_icon_file_used(site, model):
+    for lang in model.languages:
+        root = site if lang == model.reference else site / lang
+        page = read_page(site, root / "licences" / "index.html")
+        listed = {normalise(text) for text in re.findall(r'<code class="hb-icon-file"[^>]*>([^<]+)</code>',
+                                                           (root / "licences" / "index.html").read_text())}
+        used = {f"{s}:{n}" for p in model.pictograms.values() for s, n in p.icons}
+        assert listed == used, lang
+        for icon_set in model.icon_sets.values():
+            assert icon_set.licence in page.article_text and icon_set.attribution in page.article_text
+    shipped = {p.stem for p in (site / "assets" / "pictograms").glob("*.svg")}
+    assert shipped == set(model.pictograms)
+
+
+def test_the_site_lists_every_card_when_they_are_made(tmp_path, cards, model):
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(cards, project / "build" / "cards")
+    site_dir = tmp_path / "site"
+    result = mkdocs_build(project, site_dir)
+    assert result.returncode == 0, result.stderr
+    for lang in model.languages:
+        root = site_dir if lang == model.reference else site_dir / lang
+        page = read_page(site_dir, root / "cards" / "index.html")
+        links = [el.attrs["href"] for el in page.find("a") if "hb-card-link" in el.attrs.get("class", "")]
+        assert len(links) == len(model.languages) * (len(model.situations) + 1)
+        for href in links:
+            target = (root / "cards" / href).resolve()
+            assert target.is_file() and target.read_bytes()[:5] == b"%PDF-", href
+
+
+def test_without_cards_the_page_says_how_to_make_them(site, model):
+    if (ROOT / "build" / "cards").exists():
+        pytest.skip("this checkout has made cards (make site); covered by the test above")
+    page = read_page(site, site / "cards" / "index.html")
+    assert page.with_class("hb-missing")
+
+
+@pytest.mark.browser
+def test_print_preview_of_a_guide(page, server, model):
+    page.goto(server + "/guides/no-id-papers/")
+    page.emulate_media(media="print")
+    assert page.locator(".task-list-item").first.is_visible()
+    assert page.locator(".hb-strip__panel").first.is_visible()
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-footer"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator(".hb-qr svg").is_visible()
+    assert "Ngọk Réo" in page.inner_text(".hb-print-meta__commune")
+    assert re.search(r"\d", page.inner_text("[data-print-date]"))
