@@ -20,6 +20,7 @@ BLOCK_KINDS = ("meta", "title", "p", "li", "h2", "h3", "h4")
 HEADING_KINDS = ("h2", "h3", "h4")
 NON_CITABLE = ("front", "back")  # plan parts before the first and after the last section
 COMMUNE_KINDS = ("xa", "phuong")
+SHORT_WORDS = 6  # a step label under a pictogram (strips, cards)
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECTION_RE = re.compile(r"^[A-Z0-9]+(\.[0-9]+)*$")
 CITATION_RE = re.compile(r"^(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)$")
@@ -888,6 +889,10 @@ class _Loader:
                     src.error(src.key_line(path[:-1], path[-1]),
                               f"translation {'.'.join(path)} is empty or not text",
                               "write the text in this language")
+                elif path[0] == "items" and path[-1] == "short" and len(value.split()) > SHORT_WORDS:
+                    src.error(src.key_line(path[:-1], path[-1]),
+                              f"{'.'.join(path)} has {len(value.split())} words",
+                              f"a step label under a pictogram has at most {SHORT_WORDS} words")
             strings[lang] = src.data
             self.string_sources[lang] = src
         return strings

@@ -101,6 +101,8 @@ BAD = [
      'plans = ["thai-hoa", "nowhere"]', "commune plan 'nowhere' does not exist", True),
     ("wrong-type", "content/checklist.toml", "network = false", 'network = "no"',
      "expected true or false", True),
+    ("step-label-too-long", "content/locales/en.toml", 'short = "Seat and water"',
+     'short = "A seat and a glass of water"', "items.seat-and-water.short has 7 words", True),
     ("wizard-unknown-answer", "content/wizard.toml", 'when = ["who:vision"]', 'when = ["who:blind"]',
      "rule 'vision': unknown answer 'who:blind'", True),
     ("wizard-unknown-path", "content/wizard.toml", 'path = "paper-first"\ndefer_network',
