@@ -153,7 +153,7 @@ def test_without_cards_the_page_says_how_to_make_them(site, model):
 def test_print_preview_of_a_guide(page, server, model):
     page.goto(server + "/guides/no-id-papers/")
     page.emulate_media(media="print")
-    assert page.locator(".task-list-item").first.is_visible()
+    assert page.locator(".hb-check").first.is_visible()
     assert page.locator(".hb-strip__panel").first.is_visible()
     for hidden in (".md-header", ".md-sidebar--primary", ".md-footer"):
         assert not page.locator(hidden).first.is_visible(), hidden

@@ -1,0 +1,57 @@
+"""Zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA, best practices, target-size on) on every
+built page, in every language, at phone and desktop widths, and on the wizard's result."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+RUN = """async (tags) => (await axe.run(document, {
+    runOnly: {type: "tag", values: tags}, rules: {"target-size": {enabled: true}}}))
+  .violations.map(v => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`)"""
+VIEWPORTS = [{"width": 375, "height": 812}, {"width": 1280, "height": 800}]
+
+
+def violations(page):
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN, TAGS)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v['width']}px")
+def test_every_page_has_no_axe_violations(browser, server, site, viewport):
+    urls = sorted("/" + p.relative_to(site).as_posix()[: -len("index.html")] for p in site.rglob("index.html"))
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    found = {}
+    for url in urls:
+        page.goto(server + url)
+        if page.locator("#hb-wizard").count():
+            page.wait_for_selector("#hb-wizard:not([data-engine=loading])", timeout=60_000)
+        result = violations(page)
+        if result:
+            found[url] = result
+    context.close()
+    assert len(urls) > 40
+    assert not found, found
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v['width']}px")
+def test_wizard_steps_and_result_have_no_axe_violations(browser, server, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(server + "/wizard/")
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=60_000)
+    page.click('.hb-choice[data-answer="elderly"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    assert violations(page) == []
+    page.click('.hb-choice[data-answer="outage"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    assert violations(page) == []
+    page.click('[data-step="summary"] [data-go="result"]')
+    page.wait_for_selector(".hb-result .hb-item")
+    assert violations(page) == []
+    context.close()
