@@ -14,10 +14,12 @@ Generated pages never enter git: ``build/`` is ignored.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -87,6 +89,34 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.docs_dir = str(STAGE)
     config.nav = _nav(renderer, model, model.reference)
     return config
+
+
+INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+CSP_BASE = ("default-src 'self'; script-src 'self'{extra}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+            "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+
+
+def content_security_policy(html: str, wasm: bool) -> str:
+    """The page's policy: only this origin; each inline script allowed by its hash; WebAssembly
+    compilation ('wasm-unsafe-eval', never 'unsafe-eval') only where the wizard runs."""
+    hashes = []
+    for match in INLINE_SCRIPT.finditer(html):
+        attrs = match.group("attrs")
+        if "src=" in attrs or "application/json" in attrs:
+            continue
+        digest = base64.b64encode(hashlib.sha256(match.group("body").encode("utf-8")).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    extra = "".join(f" {h}" for h in dict.fromkeys(hashes)) + (" 'wasm-unsafe-eval'" if wasm else "")
+    return CSP_BASE.format(extra=extra)
+
+
+def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+    """Put the Content-Security-Policy first in the head, before any script."""
+    wasm = page.meta.get("template") == "wizard.html"
+    policy = content_security_policy(output, wasm)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return output.replace("<head>", f"<head>\n    {meta}", 1)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -204,3 +204,26 @@ def test_only_the_wizard_page_loads_the_engine(site, pages):
         scripts = [el.attrs.get("src", "") for el in page.find("script")]
         loads = any("assets/wizard/wizard.js" in src for src in scripts)
         assert loads == page.url.rstrip("/").endswith("/wizard"), page.url
+
+
+def test_every_page_has_a_strict_content_security_policy(site, pages):
+    import base64
+    import hashlib
+
+    for page in pages:
+        html = page.path.read_text(encoding="utf-8")
+        head = html[html.index("<head>"):]
+        first = re.match(r"<head>\s*(<meta[^>]*>)", head)
+        assert first and 'http-equiv="Content-Security-Policy"' in first.group(1), page.url
+        policy = re.search(r'content="([^"]*)"', first.group(1)).group(1)
+        directives = {d.split()[0]: d.split()[1:] for d in policy.split("; ")}
+        assert directives["default-src"] == ["'self'"], page.url
+        script = directives["script-src"]
+        assert "'unsafe-eval'" not in script and "'unsafe-inline'" not in script, page.url
+        wizard = page.url.rstrip("/").endswith("/wizard")
+        assert ("'wasm-unsafe-eval'" in script) == wizard, page.url
+        for match in re.finditer(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", html, re.S):
+            if "src=" in match.group("attrs") or "application/json" in match.group("attrs"):
+                continue
+            digest = base64.b64encode(hashlib.sha256(match.group("body").encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in script, (page.url, match.group("body")[:80])

@@ -42,6 +42,9 @@ def expected(data, who, situation, lang="vi"):
 
 
 def test_complete_with_the_mouse(page, server, data, model):
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
     open_wizard(page, server)
     assert page.is_hidden(".hb-nojs")
     for answer in ("elderly", "hearing"):
@@ -69,6 +72,7 @@ def test_complete_with_the_mouse(page, server, data, model):
     page.click('[data-go="restart"]')
     assert page.is_visible('[data-step="who"]')
     assert page.eval_on_selector_all('.hb-choice[aria-pressed="true"]', "els => els.length") == 0
+    assert not errors, errors  # no script error and no Content-Security-Policy violation
 
 
 def tab_to(page, selector, limit=80):
@@ -201,7 +205,7 @@ json.dumps({"version": sys.version,
 def test_pyodide_gives_the_same_results_as_cpython(page, server, data):
     table = cases(data)
     assert len(table) > 300
-    page.goto(server + "/")
+    page.goto(server + "/wizard/")  # the page whose policy allows WebAssembly
     out = json.loads(page.evaluate(PYODIDE_RUNNER, [table]))
     assert out["version"].split()[0] != "", "Pyodide reported no Python version"
     engine = Engine(data)

@@ -174,6 +174,8 @@ function init(root) {
     }
     const request = { lang: config.lang };
     for (const question of config.questions) request[question] = chosenList(question);
+    resultBox.replaceChildren(); // never show the result of earlier answers, even for a moment
+    delete resultBox.dataset.computeMs;
     const started = performance.now();
     const reply = await ask(request);
     if (!reply.ok) {
