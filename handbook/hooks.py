@@ -111,12 +111,19 @@ def content_security_policy(html: str, wasm: bool) -> str:
     return CSP_BASE.format(extra=extra)
 
 
-def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+def with_policy(html: str, wasm: bool = False) -> str:
     """Put the Content-Security-Policy first in the head, before any script."""
-    wasm = page.meta.get("template") == "wizard.html"
-    policy = content_security_policy(output, wasm)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
-    return output.replace("<head>", f"<head>\n    {meta}", 1)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html, wasm)}">'
+    return html.replace("<head>", f"<head>\n    {meta}", 1)
+
+
+def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+    return with_policy(output, wasm=page.meta.get("template") == "wizard.html")
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """Static pages of the theme (404.html) get the same policy."""
+    return with_policy(output_content) if template_name.endswith(".html") else output_content
 
 
 def on_post_build(config: MkDocsConfig) -> None:
