@@ -84,6 +84,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["site_name"] = model.t(lang, "ui", "site_name")
         lang_config["site_description"] = model.t(lang, "ui", "site_description")
         lang_config["nav"] = _nav(renderer, model, lang)
+        # strings the theme's templates need (the update notice), through i18n's per-language extra
+        lang_config["extra"] = {"hb": {key: model.t(lang, "ui", key)
+                                       for key in ("offline_update", "offline_reload")}}
 
     stage(_source_docs, {**pages, **pictures, **wizard_assets(model), **card_files(model)}, STAGE)
     config.docs_dir = str(STAGE)
@@ -140,6 +143,9 @@ def on_post_build(config: MkDocsConfig) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root_map, target)
     precompress(site, CACHE / "compress")
+    languages = [lang.locale for lang in i18n.config.languages] if i18n else []
+    write_service_worker(site, languages)  # it lists the bytes each runtime file costs, compressed
+    precompress(site, CACHE / "compress")
 
 
 def _nav(renderer: Renderer, model, lang: str) -> list:
@@ -152,6 +158,46 @@ def _nav(renderer: Renderer, model, lang: str) -> list:
         else:
             out.append(entry)
     return out
+
+
+# The wizard's runtime: several MB, cached for offline use only on demand.
+RUNTIME_FILES = ("assets/pyodide/pyodide.mjs", "assets/pyodide/pyodide.asm.mjs",
+                 "assets/pyodide/pyodide.asm.wasm", "assets/wizard/stdlib.zip",
+                 "assets/wizard/engine.json", "assets/wizard/worker.mjs")
+NOT_CACHED = (".br", ".gz", ".pdf", ".map")
+LUNR = "assets/javascripts/lunr/"
+
+
+def write_service_worker(site: Path, languages: list[str]) -> None:
+    """site/sw.js: the service worker, with this build's files and versions. The theme's search
+    ships stemmers for 30 languages: only those of the handbook's languages are cached."""
+    wanted_lunr = {f"{LUNR}min/lunr.{name}.min.js" for name in [*languages, "multi", "stemmer.support"]}
+    shell, runtime = [], []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if rel in ("sw.js", "404.html") or rel.endswith(NOT_CACHED):
+            continue
+        if rel.startswith(LUNR) and rel not in wanted_lunr:
+            continue
+        if rel in RUNTIME_FILES:
+            runtime.append(rel)
+        else:
+            shell.append(rel[: -len("index.html")] or "./" if rel.endswith("index.html") else rel)
+
+    def version(paths: list[str]) -> str:
+        digest = hashlib.sha256()
+        for rel in paths:
+            file = site / (rel + "index.html" if rel.endswith("/") else "index.html" if rel == "./" else rel)
+            digest.update(rel.encode() + file.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def sent(rel: str) -> int:  # bytes on the wire: the precompressed file when there is one
+        return min((site / (rel + s)).stat().st_size for s in ("", ".br", ".gz") if (site / (rel + s)).is_file())
+
+    manifest = {"version": version(shell), "runtime_version": version(runtime), "shell": shell,
+                "runtime": runtime, "runtime_bytes": sum(sent(rel) for rel in runtime if (site / rel).is_file())}
+    template = (ROOT / "handbook" / "templates" / "offline" / "sw.js").read_text(encoding="utf-8")
+    (site / "sw.js").write_text(template.replace("__MANIFEST__", json.dumps(manifest)), encoding="utf-8")
 
 
 def card_files(model) -> dict[str, bytes]:

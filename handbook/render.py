@@ -193,7 +193,9 @@ class Renderer:
             "answers": answers,
             "phases": {p: t("phases", p) for p in model.phases},
             "paths": {p.id: t("paths", p.id, "title") for p in model.wizard.paths},
-            "text": {key: t("ui", f"wizard_{key}") for key in keys},
+            "text": {**{key: t("ui", f"wizard_{key}") for key in keys},
+                     **{key: t("ui", key) for key in ("offline_save", "offline_saving",
+                                                      "offline_saved", "offline_failed")}},
         }
 
     def reference_link(self, path: str, lang: str) -> str:

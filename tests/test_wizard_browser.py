@@ -116,7 +116,10 @@ def test_print_preview_has_the_checklist_and_no_navigation(page, server):
     assert page.is_visible(".hb-qr svg") and page.inner_text(".hb-print-meta__commune").strip()
 
 
-def test_engine_failure_shows_the_guides(page, server, model):
+def test_engine_failure_shows_the_guides(browser, server, model):
+    # no service worker here: requests it makes would not pass through the route that blocks
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
     page.route(re.compile(r".*/assets/pyodide/.*"), lambda route: route.abort())
     page.goto(server + "/wizard/")
     page.wait_for_selector("#hb-wizard[data-engine=failed]", timeout=15_000)
@@ -130,6 +133,7 @@ def test_engine_failure_shows_the_guides(page, server, model):
     page.click('[data-step="summary"] [data-go="result"]')
     guides = page.eval_on_selector_all(".hb-fallback__guides a", "els => els.map(a => a.getAttribute('href'))")
     assert guides[0] == "../guides/elderly-mobility/"
+    context.close()
 
 
 def test_without_javascript_every_answer_leads_to_a_guide(browser, server, model, site):

@@ -250,5 +250,44 @@ function init(root) {
     resultBox.replaceChildren(path, checklist);
   }
 
+  // ---- offline: the runtime is saved on demand (it is several MB) -----------------------------
+
+  function setupOffline() {
+    const box = root.querySelector(".hb-offline");
+    if (!box || !("serviceWorker" in navigator)) return;
+    const button = box.querySelector(".hb-offline__save");
+    const status = box.querySelector(".hb-offline__status");
+    const size = (bytes) =>
+      `${(bytes / 1e6).toLocaleString(`${config.lang}-VN`, { maximumFractionDigits: 1 })} MB`;
+    const saved = () => {
+      status.textContent = text.offline_saved;
+      button.hidden = true;
+      root.dataset.offline = "saved";
+    };
+    navigator.serviceWorker.addEventListener("message", ({ data }) => {
+      if (data?.type === "runtime-status") {
+        box.hidden = false;
+        if (data.saved) saved();
+        else {
+          button.textContent = text.offline_save.replace("{size}", size(data.bytes));
+          root.dataset.offline = "not-saved";
+        }
+      } else if (data?.type === "runtime-saved") saved();
+      else if (data?.type === "runtime-failed") {
+        status.textContent = text.offline_failed;
+        button.disabled = false;
+      }
+    });
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      status.textContent = text.offline_saving;
+      try { await navigator.storage?.persist?.(); } catch { /* best effort */ }
+      (await navigator.serviceWorker.ready).active.postMessage({ type: "save-runtime" });
+    });
+    navigator.serviceWorker.ready.then((registration) =>
+      registration.active.postMessage({ type: "runtime-status" }));
+  }
+
+  setupOffline();
   startEngine();
 }

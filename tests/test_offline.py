@@ -1,0 +1,75 @@
+"""After one visit, every page, search and (once saved) the wizard work with the network cut."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ACTIVATED = """async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    if (worker.state !== "activated") {
+        await new Promise(done => worker.addEventListener("statechange", () =>
+            worker.state === "activated" && done()));
+    }
+    return worker.state; }"""
+
+
+def test_pages_search_and_wizard_work_offline(browser, server, site, model):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server + "/")
+    assert page.evaluate(ACTIVATED) == "activated"
+    names = page.evaluate("caches.keys()")
+    assert any(n.startswith("hb-shell-") for n in names), names
+
+    # the wizard's runtime is saved on demand (it is several MB)
+    page.goto(server + "/wizard/")
+    page.wait_for_selector("#hb-wizard[data-offline=not-saved]")
+    label = page.inner_text(".hb-offline__save")
+    assert re.search(r"\d", label) and "MB" in label  # the real size is shown
+    page.click(".hb-offline__save")
+    page.wait_for_selector("#hb-wizard[data-offline=saved]", timeout=60_000)
+
+    context.set_offline(True)
+    urls = sorted("/" + p.relative_to(site).as_posix()[: -len("index.html")] for p in site.rglob("index.html"))
+    for url in urls:
+        response = page.goto(server + url)
+        assert response is not None and response.ok, url
+        assert response.from_service_worker, url
+        assert page.locator("h1").first.is_visible(), url
+
+    # search, from the cached index
+    page.goto(server + "/")
+    page.click(".md-search__input")  # at desktop width the search box is in the header
+    page.keyboard.type("VNeID")  # typed: the theme searches on key events
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    assert page.locator(".md-search-result__item").count() > 0
+
+    # the whole wizard
+    page.goto(server + "/wizard/")
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=60_000)
+    page.click('.hb-choice[data-answer="elderly"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('.hb-choice[data-answer="outage"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    page.wait_for_selector(".hb-result .hb-item")
+    assert page.get_attribute(".hb-path", "data-path") == "paper-first"
+    context.close()
+
+
+def test_the_runtime_is_not_cached_without_asking(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "/wizard/")
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=60_000)
+    page.evaluate(ACTIVATED)
+    cached = page.evaluate("""async () => {
+        const names = (await caches.keys()).filter(n => n.startsWith("hb-runtime-"));
+        let count = 0;
+        for (const name of names) count += (await (await caches.open(name)).keys()).length;
+        return count; }""")
+    assert cached == 0
+    context.close()
