@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve dev test bench cards lock clean
+.PHONY: setup site serve dev test bench cards kiosk lock clean
 
 ## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
 ##        pinned npm packages (package-lock.json: the Pyodide runtime)
@@ -45,6 +45,10 @@ test: setup
 ## bench: build time and bytes transferred per page, each beside a baseline from the same run
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+## kiosk: build, then serve on 127.0.0.1:$(PORT) and open /kiosk/ in Chromium's kiosk mode
+kiosk: site
+	$(BIN)/python scripts/kiosk.py --dir site --port $(PORT)
 
 ## cards: print-ready PDFs of the counter cards (A6 per situation and language, A4 sheets) in cards/
 cards: setup

@@ -85,8 +85,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["site_description"] = model.t(lang, "ui", "site_description")
         lang_config["nav"] = _nav(renderer, model, lang)
         # strings the theme's templates need (the update notice), through i18n's per-language extra
-        lang_config["extra"] = {"hb": {key: model.t(lang, "ui", key)
-                                       for key in ("offline_update", "offline_reload")}}
+        lang_config["extra"] = {"hb": {**{key: model.t(lang, "ui", key)
+                                          for key in ("offline_update", "offline_reload", "kiosk_start")},
+                                       "kiosk_idle": model.kiosk_idle_seconds}}
 
     stage(_source_docs, {**pages, **pictures, **wizard_assets(model), **card_files(model)}, STAGE)
     config.docs_dir = str(STAGE)

@@ -278,6 +278,7 @@ class Model:
     wizard: Wizard
     icon_sets: dict[str, IconSet]
     pictograms: dict[str, Pictogram]
+    kiosk_idle_seconds: int
     strings: dict[str, dict[str, Any]] = field(repr=False)
 
     @property
@@ -402,8 +403,13 @@ class _Loader:
         config = self.source("handbook.toml")
         languages: list[str] = []
         phases: list[str] = []
+        self.kiosk_idle_seconds = 90
         if config.ok and self.fields(config, 1, config.data, {"languages": list, "phases": list},
-                                     {}, "handbook.toml"):
+                                     {"kiosk_idle_seconds": int}, "handbook.toml"):
+            self.kiosk_idle_seconds = config.data.get("kiosk_idle_seconds", 90)
+            if self.kiosk_idle_seconds < 10:
+                config.error(config.find("kiosk_idle_seconds"), "kiosk_idle_seconds is under 10",
+                             "give people time to read: 60 to 180 seconds")
             languages = [str(x) for x in config.data["languages"]]
             phases = [str(x) for x in config.data["phases"]]
             if not languages:
@@ -427,7 +433,7 @@ class _Loader:
             return None
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
                      self.glossary, self.communes, self.wizard, self.icon_sets, self.pictograms,
-                     self.strings)
+                     self.kiosk_idle_seconds, self.strings)
 
     def load_pictograms(self) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
         src = self.source("pictograms.toml")

@@ -80,7 +80,8 @@ class Renderer:
             "plans/index.md": ("plans.md.j2", {}),
             "glossary.md": ("glossary.md.j2", {}),
             "contacts.md": ("contacts.md.j2", {}),
-            "wizard/index.md": ("wizard.md.j2", {}),
+            "wizard/index.md": ("wizard.md.j2", {"kiosk": False}),
+            "kiosk/index.md": ("wizard.md.j2", {"kiosk": True}),
             "wizard/rules.md": ("wizard-rules.md.j2", {}),
             "licences.md": ("licences.md.j2", {}),
             "cards.md": ("cards.md.j2", {"cards_available": self.cards_available}),
@@ -96,7 +97,7 @@ class Renderer:
         model = self.model
         return [
             "index.md",
-            {"nav_wizard": ["wizard/index.md", "wizard/rules.md"]},
+            {"nav_wizard": ["wizard/index.md", "wizard/rules.md", "kiosk/index.md"]},
             {"nav_guides": ["guides/index.md",
                             *(f"guides/{s}.md" for s in model.situations)]},
             {"nav_plans": ["plans/index.md", *(f"plans/{p}.md" for p in model.plans)]},

@@ -9,9 +9,35 @@
   stamp();
   window.addEventListener("beforeprint", stamp);
 
-  if (!("serviceWorker" in navigator)) return;
   const script = document.currentScript;
   const root = new URL("../../", script.src); // this file is assets/javascripts/handbook.js
+
+  // A page opened from the lookup kiosk (?kiosk): a big way back, and back by itself when idle.
+  if (new URLSearchParams(location.search).has("kiosk")) {
+    // the theme's logo links to this language's home page; the kiosk is beside it
+    const languageHome = document.querySelector("a.md-logo")?.getAttribute("href") || ".";
+    const home = new URL(`${languageHome.replace(/\/?$/, "/")}kiosk/`, location.href);
+    const button = document.querySelector(".hb-kiosk-home");
+    if (button) {
+      button.href = home.href;
+      button.hidden = false;
+    }
+    for (const link of document.querySelectorAll("a[href]")) {
+      const target = new URL(link.href, location.href);
+      if (target.origin === location.origin && !target.pathname.endsWith("/kiosk/")) {
+        target.searchParams.set("kiosk", "");
+        link.href = target.href;
+      }
+    }
+    const idle = (Number(button?.dataset.kioskIdle) || 90) * 1000;
+    let last = Date.now();
+    for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
+      window.addEventListener(type, () => { last = Date.now(); }, { passive: true, capture: true });
+    }
+    setInterval(() => { if (Date.now() - last > idle) location.replace(home.href); }, 1000);
+  }
+
+  if (!("serviceWorker" in navigator)) return;
   const notice = document.querySelector(".hb-update");
 
   function offerUpdate(worker) {

@@ -60,6 +60,7 @@ function init(root) {
     for (const chosen of Object.values(answers)) chosen.clear();
     for (const button of root.querySelectorAll(".hb-choice")) button.setAttribute("aria-pressed", "false");
     resultBox.replaceChildren();
+    fillSummary();
     show(0);
   }
 
@@ -259,16 +260,18 @@ function init(root) {
     const status = box.querySelector(".hb-offline__status");
     const size = (bytes) =>
       `${(bytes / 1e6).toLocaleString(`${config.lang}-VN`, { maximumFractionDigits: 1 })} MB`;
+    const kiosk = root.dataset.kiosk === "true"; // the kiosk saves by itself: no button
     const saved = () => {
+      box.hidden = false;
       status.textContent = text.offline_saved;
       button.hidden = true;
       root.dataset.offline = "saved";
     };
     navigator.serviceWorker.addEventListener("message", ({ data }) => {
-      if (data?.type === "runtime-status") {
-        box.hidden = false;
+      if (data?.type === "runtime-status" && root.dataset.offline !== "saved") {
         if (data.saved) saved();
         else {
+          box.hidden = kiosk;
           button.textContent = text.offline_save.replace("{size}", size(data.bytes));
           root.dataset.offline = "not-saved";
         }
@@ -288,6 +291,29 @@ function init(root) {
       registration.active.postMessage({ type: "runtime-status" }));
   }
 
+  // ---- the lookup kiosk: save the runtime for offline use; forget everything when idle ----------
+
+  function setupKiosk() {
+    if (root.dataset.kiosk !== "true") return;
+    navigator.serviceWorker?.ready.then((registration) =>
+      registration.active.postMessage({ type: "save-runtime" }));
+    let last = Date.now();
+    const touched = () => { last = Date.now(); };
+    for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
+      window.addEventListener(type, touched, { passive: true, capture: true });
+    }
+    setInterval(() => {
+      const idle = Number(root.dataset.kioskIdle) || 90; // read each time: it can be changed live
+      const inUse = current !== 0 || Object.values(answers).some((a) => a.size) || window.scrollY > 0;
+      if (inUse && Date.now() - last > idle * 1000) {
+        restart();
+        window.scrollTo(0, 0);
+        last = Date.now();
+      }
+    }, 1000);
+  }
+
   setupOffline();
+  setupKiosk();
   startEngine();
 }
