@@ -86,7 +86,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["nav"] = _nav(renderer, model, lang)
         # strings the theme's templates need (the update notice), through i18n's per-language extra
         lang_config["extra"] = {"hb": {**{key: model.t(lang, "ui", key)
-                                          for key in ("offline_update", "offline_reload", "kiosk_start")},
+                                          for key in ("offline_update", "offline_reload", "kiosk_start", "text_size",
+                                                      "text_size_normal", "text_size_large",
+                                                      "text_size_larger")},
                                        "kiosk_idle": model.kiosk_idle_seconds}}
 
     stage(_source_docs, {**pages, **pictures, **wizard_assets(model), **card_files(model)}, STAGE)

@@ -13,6 +13,7 @@ import gzip
 import http.server
 import io
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -80,10 +81,17 @@ class QuietHandler(Handler):
     quiet = True
 
 
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # a browser that leaves a page mid-download is not an error of the server
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def start(directory: Path | str, port: int = 0, quiet: bool = True) -> http.server.ThreadingHTTPServer:
     """Start serving ``directory`` on 127.0.0.1:``port`` in a daemon thread; call ``shutdown()``."""
     handler = functools.partial(QuietHandler if quiet else Handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -96,7 +104,7 @@ def main() -> None:
     if not (Path(args.dir) / "index.html").is_file():
         raise SystemExit(f"{args.dir}/index.html not found: build the site first (make site)")
     handler = functools.partial(Handler, directory=args.dir)
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+    with Server(("127.0.0.1", args.port), handler) as server:
         print(f"Serving {args.dir}/ on http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
         try:
             server.serve_forever()

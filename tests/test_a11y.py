@@ -12,7 +12,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
 RUN = """async (tags) => (await axe.run(document, {
     runOnly: {type: "tag", values: tags}, rules: {"target-size": {enabled: true}}}))
-  .violations.map(v => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`)"""
+  .violations.map(v => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")} `
+                       + `${v.nodes[0].failureSummary.replace(/\\s+/g, " ").slice(0, 240)}`)"""
 VIEWPORTS = [{"width": 375, "height": 812}, {"width": 1280, "height": 800}]
 
 

@@ -9,6 +9,33 @@
   stamp();
   window.addEventListener("beforeprint", stamp);
 
+  // Text size: kept on this device (a reading preference, nothing personal).
+  const SIZE_KEY = "hb-text-size";
+  const applySize = (size) => {
+    if (size === "100") document.documentElement.removeAttribute("data-text-size");
+    else document.documentElement.dataset.textSize = size;
+    for (const button of document.querySelectorAll("button[data-text-size]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.textSize === size));
+    }
+  };
+  let savedSize = "100";
+  try { savedSize = localStorage.getItem(SIZE_KEY) || "100"; } catch { /* storage blocked */ }
+  applySize(savedSize);
+  for (const button of document.querySelectorAll("button[data-text-size]")) {
+    button.addEventListener("click", () => {
+      const size = button.dataset.textSize;
+      applySize(size);
+      try {
+        if (size === "100") localStorage.removeItem(SIZE_KEY);
+        else localStorage.setItem(SIZE_KEY, size);
+      } catch { /* storage blocked: the size holds for this page */ }
+    });
+  }
+  window.hbResetTextSize = () => { // the kiosk forgets it with everything else
+    try { localStorage.removeItem(SIZE_KEY); } catch { /* nothing kept */ }
+    applySize("100");
+  };
+
   const script = document.currentScript;
   const root = new URL("../../", script.src); // this file is assets/javascripts/handbook.js
 

@@ -51,9 +51,9 @@ function init(root) {
     }
     if (name === "summary") fillSummary();
     if (name === "result") compute();
-    const heading = root.querySelector(`[data-step="${name}"] h2`);
-    heading.focus({ preventScroll: true });
-    heading.scrollIntoView({ block: "start" });
+    // focus follows the step (screen readers, keyboards); the page scrolls only if the heading
+    // is out of view, and never under the sticky header (scroll-margin-top in wizard.css)
+    root.querySelector(`[data-step="${name}"] h2`).focus();
   }
 
   function restart() {
@@ -304,9 +304,11 @@ function init(root) {
     }
     setInterval(() => {
       const idle = Number(root.dataset.kioskIdle) || 90; // read each time: it can be changed live
-      const inUse = current !== 0 || Object.values(answers).some((a) => a.size) || window.scrollY > 0;
+      const inUse = current !== 0 || Object.values(answers).some((a) => a.size) || window.scrollY > 0
+        || document.documentElement.hasAttribute("data-text-size");
       if (inUse && Date.now() - last > idle * 1000) {
         restart();
+        window.hbResetTextSize?.();
         window.scrollTo(0, 0);
         last = Date.now();
       }

@@ -1,0 +1,58 @@
+"""Reading on any screen: reflow without horizontal scrolling at 320 px and at 200 % zoom, a text
+size that persists, a skip link first, focus always visible."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+# 320 CSS px: the narrowest phone (WCAG reflow); 640: a 1280 px screen zoomed to 200 %.
+WIDTHS = [320, 640]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_reflows_without_horizontal_scroll(browser, server, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 700}, service_workers="block")
+    page = context.new_page()
+    too_wide = []
+    for path in sorted(site.rglob("index.html")):
+        url = "/" + path.relative_to(site).as_posix()[: -len("index.html")]
+        page.goto(server + url)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide.append((url, scroll_width))
+    context.close()
+    assert not too_wide, too_wide
+
+
+def test_text_size_persists_and_reflows(browser, server):
+    context = browser.new_context(viewport={"width": 320, "height": 700}, service_workers="block")
+    page = context.new_page()
+    page.goto(server + "/")
+    page.click('button[data-text-size="150"]')
+    assert page.get_attribute("html", "data-text-size") == "150"
+    page.goto(server + "/guides/disability/")
+    assert page.get_attribute("html", "data-text-size") == "150"  # kept across pages
+    assert page.get_attribute('button[data-text-size="150"]', "aria-pressed") == "true"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.goto(server + "/wizard/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.click('button[data-text-size="100"]')
+    assert page.get_attribute("html", "data-text-size") is None
+    assert page.evaluate("localStorage.length") == 0  # the default leaves nothing behind
+    context.close()
+
+
+def test_skip_link_comes_first_and_focus_is_visible(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    page = context.new_page()
+    page.goto(server + "/guides/upset-citizen/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth, s.boxShadow]; }""")
+        tag, style, width, shadow = outline
+        assert (style != "none" and float(width.rstrip("px")) >= 1) or shadow != "none", outline
+    context.close()
