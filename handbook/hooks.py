@@ -117,8 +117,12 @@ def content_security_policy(html: str, wasm: bool) -> str:
     return CSP_BASE.format(extra=extra)
 
 
+_script_hashes: set[str] = set()  # of every page of the build, for the server's header policy
+
+
 def with_policy(html: str, wasm: bool = False) -> str:
     """Put the Content-Security-Policy first in the head, before any script."""
+    _script_hashes.update(re.findall(r"'sha256-[^']+'", content_security_policy(html, False)))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html, wasm)}">'
     return html.replace("<head>", f"<head>\n    {meta}", 1)
 
@@ -146,6 +150,11 @@ def on_post_build(config: MkDocsConfig) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root_map, target)
     precompress(site, CACHE / "compress")
+    deploy = ROOT / "build" / "deploy"
+    deploy.mkdir(parents=True, exist_ok=True)
+    template = (ROOT / "deploy" / "nginx.conf.in").read_text(encoding="utf-8")
+    (deploy / "nginx.conf").write_text(template.replace("@SCRIPT_HASHES@", " ".join(sorted(_script_hashes))),
+                                       encoding="utf-8")
     languages = [lang.locale for lang in i18n.config.languages] if i18n else []
     write_service_worker(site, languages)  # it lists the bytes each runtime file costs, compressed
     precompress(site, CACHE / "compress")

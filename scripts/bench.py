@@ -6,6 +6,8 @@
 - transfer: bytes a browser transfers for a page with a cold cache (Chromium, through
   scripts/serve.py, which sends the build's precompressed files as a production server would),
   against the bare site;
+- lighthouse: Lighthouse's mobile scores, largest contentful paint and weight of the home page,
+  a guide and the wizard;
 - wizard: time to the first question, time until the engine is ready (cold and warm cache),
   time to compute a checklist, and bytes transferred, against a bare page that only calls
   loadPyodide() from the same runtime files (with Pyodide's own full standard library).
@@ -223,6 +225,38 @@ def bench_wizard(site: Path, runs: int) -> dict:
     return out
 
 
+LIGHTHOUSE_PAGES = {"home": "/", "guide": "/guides/outage-no-papers/", "wizard": "/wizard/"}
+
+
+def bench_lighthouse(site: Path, runs: int) -> dict:
+    """Lighthouse (npm, pinned) in its default mobile mode, with the system Chromium."""
+    import subprocess
+
+    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
+    httpd = serve.start(site)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    flags = "--headless=new " + " ".join(CHROMIUM_ARGS)
+    out = {}
+    try:
+        for name, path in LIGHTHOUSE_PAGES.items():
+            samples = []
+            for n in range(runs):
+                report = site.parent / f"lighthouse-{name}-{n}.json"
+                subprocess.run([str(binary), base + path, "--quiet", f"--chrome-flags={flags}",
+                                "--only-categories=performance,accessibility", "--output=json",
+                                f"--output-path={report}"], check=True, timeout=300,
+                               env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True)
+                data = json.loads(report.read_text(encoding="utf-8"))
+                samples.append({"performance": data["categories"]["performance"]["score"],
+                                "accessibility": data["categories"]["accessibility"]["score"],
+                                "lcp_ms": data["audits"]["largest-contentful-paint"]["numericValue"],
+                                "kb": data["audits"]["total-byte-weight"]["numericValue"] / 1024})
+            out[name] = {key: round(statistics.median(s[key] for s in samples), 2) for key in samples[0]}
+    finally:
+        httpd.shutdown()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -237,6 +271,7 @@ def main() -> None:
         results["pages"] = count_pages(site)
         results["transfer"] = bench_transfer(site, tmp / "bare-site-0", 3)
         results["wizard"] = bench_wizard(site, args.runs)
+        results["lighthouse"] = bench_lighthouse(site, 3)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -259,6 +294,11 @@ def main() -> None:
     print(f"  checklist computed       {w['compute_ms']:8.1f} ms   (target < 50; page to worker and back)")
     print(f"  wizard page transfer     {w['mb']:8.2f} MB   bare loadPyodide() {w['bare_mb']} MB "
           "(target < 4.5)")
+    print("lighthouse, mobile (median of 3): targets performance >= 0.98, accessibility 1.00, "
+          "< 100 KB and LCP < 1.5 s on content pages")
+    for name, l in results["lighthouse"].items():
+        print(f"  {name:8} performance {l['performance']:.2f}  accessibility {l['accessibility']:.2f}  "
+              f"LCP {l['lcp_ms']:6.0f} ms  {l['kb']:7.1f} KB")
     print(f"written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 

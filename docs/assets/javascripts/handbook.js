@@ -73,7 +73,7 @@
     notice.querySelector("[data-hb-reload]").onclick = () => worker.postMessage({ type: "activate-update" });
   }
 
-  navigator.serviceWorker.register(new URL("sw.js", root)).then((registration) => {
+  const register = () => navigator.serviceWorker.register(new URL("sw.js", root)).then((registration) => {
     if (registration.waiting) offerUpdate(registration.waiting);
     registration.addEventListener("updatefound", () => {
       const worker = registration.installing;
@@ -82,6 +82,11 @@
       });
     });
   }).catch((error) => console.warn("offline use unavailable:", error));
+  // Caching the handbook must not slow its first showing: wait for the page to load, and on the
+  // wizard's pages for its engine to be ready (or to have failed).
+  if (document.getElementById("hb-wizard")) document.addEventListener("hb:engine-settled", register, { once: true });
+  else if (document.readyState === "complete") register();
+  else window.addEventListener("load", register, { once: true });
 
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {

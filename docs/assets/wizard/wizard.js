@@ -84,6 +84,7 @@ function init(root) {
     const previous = engine.state;
     engine.state = state;
     root.dataset.engine = state;
+    document.dispatchEvent(new Event("hb:engine-settled")); // offline caching may start now
     if (state === "ready") {
       performance.mark("hb-engine-ready");
       clearTimeout(engine.timer);
