@@ -73,3 +73,44 @@ def test_the_runtime_is_not_cached_without_asking(browser, server):
         return count; }""")
     assert cached == 0
     context.close()
+
+
+def test_a_new_version_is_announced_and_never_mixed(browser, site, tmp_path):
+    import json
+    import shutil
+
+    import serve
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    httpd = serve.start(copy)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base + "/guides/system-slow/")
+        page.evaluate(ACTIVATED)
+        page.reload()  # now controlled by the service worker
+        old = page.evaluate("caches.keys()")
+        assert page.is_hidden(".hb-update")
+
+        # the next build: a service worker with a new version of the files
+        sw = copy / "sw.js"
+        text = sw.read_text(encoding="utf-8")
+        manifest = json.loads(re.search(r"const MANIFEST = (\{.*?\});", text).group(1))
+        version = manifest["version"]
+        sw.write_text(text.replace(f'"version": "{version}"', f'"version": "{version}-next"'), encoding="utf-8")
+        for variant in (".br", ".gz"):
+            (copy / f"sw.js{variant}").unlink(missing_ok=True)
+        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+
+        page.wait_for_selector(".hb-update:not([hidden])", timeout=30_000)  # the reader is told
+        assert page.evaluate("caches.keys()").count(f"hb-shell-{version}") == 1  # old one still in use
+        with page.expect_navigation():
+            page.click("[data-hb-reload]")
+        page.wait_for_function(f"caches.keys().then(k => !k.includes('hb-shell-{version}'))")
+        names = page.evaluate("caches.keys()")
+        assert f"hb-shell-{version}-next" in names and f"hb-shell-{version}" not in names, (old, names)
+    finally:
+        context.close()
+        httpd.shutdown()

@@ -215,3 +215,37 @@ def test_pyodide_gives_the_same_results_as_cpython(page, server, data):
     engine = Engine(data)
     for case, result in zip(table, out["results"], strict=True):
         assert result == engine.decide(case["who"], case["situation"], case["lang"]), case
+
+
+def test_a_policy_without_wasm_shows_the_fallback_not_a_spinner(browser, server):
+    """A server that forgets 'wasm-unsafe-eval' makes Pyodide hang silently in its worker: the
+    page's time-out must still say so and offer the guides."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+
+    def strict_worker(route):
+        response = route.fetch()
+        headers = {**response.headers, "content-security-policy": "default-src 'self'; script-src 'self'"}
+        headers.pop("content-encoding", None)
+        route.fulfill(status=response.status, headers=headers, body=response.body())
+
+    page.route(re.compile(r".*/assets/wizard/worker\.mjs$"), strict_worker)
+    page.goto(server + "/wizard/")
+    page.wait_for_selector("#hb-wizard[data-engine=failed]", timeout=30_000)
+    assert page.is_visible(".hb-fallback") and page.locator(".hb-fallback a").count() > 0
+    context.close()
+
+
+def test_the_wizard_requests_nothing_from_another_origin(browser, server):
+    context = browser.new_context(service_workers="block")
+    requests = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    open_wizard(page, server)
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    page.wait_for_selector(".hb-result .hb-item")
+    context.close()
+    assert any("pyodide.asm.wasm" in url for url in requests), "the worker's requests were not seen"
+    assert all(url.startswith(server) or url.startswith("data:") for url in requests), requests
