@@ -32,11 +32,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
 import serve  # noqa: E402
+from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
+from chromium import CHROMIUM  # noqa: E402
 from handbook.compress import precompress  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 BARE_CONFIG = """site_name: Bare
 theme:
   name: material

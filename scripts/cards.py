@@ -10,7 +10,6 @@ fronts is followed by its backs, mirrored for double-sided printing).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import time
@@ -22,9 +21,10 @@ sys.path.insert(0, str(ROOT))
 from handbook.cards import CardRenderer, site_url  # noqa: E402
 from handbook.model import ContentError, load  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(ROOT / "scripts"))
+from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
+from chromium import CHROMIUM  # noqa: E402
+
 OVERFLOW = """() => [...document.querySelectorAll('.side')]
     .filter(s => s.scrollHeight > s.clientHeight + 1 || s.scrollWidth > s.clientWidth + 1)
     .map(s => s.dataset.situation + ' ' + s.dataset.side)"""

@@ -13,7 +13,6 @@ module is missing.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -24,14 +23,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import serve  # noqa: E402
+from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
+from chromium import CHROMIUM  # noqa: E402
+from handbook.hooks import ENGINE_FILES  # noqa: E402
 from handbook.model import load  # noqa: E402
 from wizard.data import export  # noqa: E402
 
 PYODIDE = ROOT / "node_modules" / "pyodide"
 OUT = ROOT / "wizard" / "stdlib.txt"
-ENGINE_FILES = ("wizard/__init__.py", "wizard/engine.py", "wizard/browser.py")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>stdlib</title><script type="module">
 import { loadPyodide } from "./pyodide.mjs";
@@ -76,8 +75,7 @@ def main() -> None:
         httpd = serve.start(tmp)
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                             args=CHROMIUM_ARGS)
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
                 page.wait_for_function("document.title.startsWith('[')", timeout=120_000)

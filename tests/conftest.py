@@ -14,15 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
+from chromium import CHROMIUM  # noqa: E402
 from handbook.model import load  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
 # What a site copy needs to build on its own (tests build broken or fixture copies).
-SITE_SOURCES = ("content", "handbook", "wizard", "docs", "overrides", "scripts", "mkdocs.yml")
+SITE_SOURCES = ("content", "handbook", "wizard", "docs", "overrides", "scripts", "deploy", "mkdocs.yml")
 
 
 @pytest.fixture(scope="session")
