@@ -92,3 +92,15 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def complete_wizard(page, who=(), situation=()):
+    """Answer the wizard's two questions with the mouse and wait for the checklist."""
+    for answer in who:
+        page.click(f'.hb-choice[data-answer="{answer}"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    for answer in situation:
+        page.click(f'.hb-choice[data-answer="{answer}"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    page.wait_for_selector(".hb-result .hb-item")

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from conftest import complete_wizard
+
 pytestmark = pytest.mark.browser
 KIOSK_TARGET_PX = 64
 
@@ -37,12 +39,7 @@ def test_kiosk_forgets_every_answer_when_idle(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 1024})
     page = context.new_page()
     open_kiosk(page, server)
-    page.click('.hb-choice[data-answer="hearing"]')
-    page.click('[data-step="who"] [data-go="next"]')
-    page.click('.hb-choice[data-answer="no-id-papers"]')
-    page.click('[data-step="situation"] [data-go="next"]')
-    page.click('[data-step="summary"] [data-go="result"]')
-    page.wait_for_selector(".hb-result .hb-item")
+    complete_wizard(page, who=["hearing"], situation=["no-id-papers"])
     page.evaluate("document.getElementById('hb-wizard').dataset.kioskIdle = '2'")  # instead of 90 s
     page.wait_for_selector('[data-step="who"]:not([hidden])', timeout=10_000)
     assert page.eval_on_selector_all('.hb-choice[aria-pressed="true"]', "els => els.length") == 0

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from conftest import complete_wizard
+
 pytestmark = pytest.mark.browser
 ACTIVATED = """async () => {
     const worker = (await navigator.serviceWorker.ready).active;
@@ -50,12 +52,7 @@ def test_pages_search_and_wizard_work_offline(browser, server, site, model):
     # the whole wizard
     page.goto(server + "/wizard/")
     page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=60_000)
-    page.click('.hb-choice[data-answer="elderly"]')
-    page.click('[data-step="who"] [data-go="next"]')
-    page.click('.hb-choice[data-answer="outage"]')
-    page.click('[data-step="situation"] [data-go="next"]')
-    page.click('[data-step="summary"] [data-go="result"]')
-    page.wait_for_selector(".hb-result .hb-item")
+    complete_wizard(page, who=["elderly"], situation=["outage"])
     assert page.get_attribute(".hb-path", "data-path") == "paper-first"
     context.close()
 

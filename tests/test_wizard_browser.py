@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from conftest import complete_wizard
 from wizard.data import export
 from wizard.engine import Engine
 
@@ -102,11 +103,7 @@ def test_complete_with_the_keyboard_alone(page, server, data):
 
 def test_print_preview_has_the_checklist_and_no_navigation(page, server):
     open_wizard(page, server)
-    page.click('[data-step="who"] [data-go="next"]')
-    page.click('.hb-choice[data-answer="no-id-papers"]')
-    page.click('[data-step="situation"] [data-go="next"]')
-    page.click('[data-step="summary"] [data-go="result"]')
-    page.wait_for_selector(".hb-result .hb-item")
+    complete_wizard(page, situation=["no-id-papers"])
     page.emulate_media(media="print")
     assert page.is_visible(".hb-result .hb-item") and page.is_visible(".hb-printed")
     assert page.is_visible(".hb-result a.hb-cite")
@@ -154,11 +151,7 @@ def test_without_javascript_every_answer_leads_to_a_guide(browser, server, model
 def test_nothing_personal_is_kept(page, server):
     open_wizard(page, server)
     start_url = page.url
-    page.click('.hb-choice[data-answer="elderly"]')
-    page.click('[data-step="who"] [data-go="next"]')
-    page.click('[data-step="situation"] [data-go="next"]')
-    page.click('[data-step="summary"] [data-go="result"]')
-    page.wait_for_selector(".hb-result .hb-item")
+    complete_wizard(page, who=["elderly"])
     assert page.url == start_url
     stored = page.evaluate("""async () => ({
         local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
@@ -242,10 +235,7 @@ def test_the_wizard_requests_nothing_from_another_origin(browser, server):
     context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
     open_wizard(page, server)
-    page.click('[data-step="who"] [data-go="next"]')
-    page.click('[data-step="situation"] [data-go="next"]')
-    page.click('[data-step="summary"] [data-go="result"]')
-    page.wait_for_selector(".hb-result .hb-item")
+    complete_wizard(page)
     context.close()
     assert any("pyodide.asm.wasm" in url for url in requests), "the worker's requests were not seen"
     assert all(url.startswith(server) or url.startswith("data:") for url in requests), requests
