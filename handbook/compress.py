@@ -26,10 +26,11 @@ def _cached(cache: Path, data: bytes, suffix: str, make) -> bytes:
     return out
 
 
-def precompress(site: Path, cache: Path) -> int:
-    """Write the .br and .gz variants that are smaller than the file; return how many."""
+def precompress(site: Path, cache: Path, only: list[Path] | None = None) -> int:
+    """Write the .br and .gz variants that are smaller than the file (of every file in ``site``,
+    or of ``only`` those); return how many."""
     written = 0
-    for path in sorted(site.rglob("*")):
+    for path in only if only is not None else sorted(site.rglob("*")):
         if not path.is_file() or path.suffix not in COMPRESSIBLE:
             continue
         data = path.read_bytes()

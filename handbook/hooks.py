@@ -59,16 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _source_docs
     if _source_docs is None:
         _source_docs = Path(config.docs_dir)
-    try:
-        model = load(ROOT)
-    except ContentError as exc:
-        raise PluginError(str(exc)) from None
-    renderer = Renderer(model, site_url=config.site_url or "", cards=card_files(model))
-    try:
-        pages = renderer.render_all()
-        pictures = pictogram_assets(model)
-    except PictogramError as exc:
-        raise PluginError(str(exc)) from None
+    model, renderer, files = _prepare(config.site_url or "")
 
     i18n = config.plugins.get("i18n")
     if i18n is None:
@@ -91,7 +82,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                                       "text_size_larger")},
                                        "kiosk_idle": model.kiosk_idle_seconds}}
 
-    stage(_source_docs, {**pages, **pictures, **wizard_assets(model), **card_files(model)}, STAGE)
+    stage(_source_docs, files, STAGE)
     config.docs_dir = str(STAGE)
     config.nav = _nav(renderer, model, model.reference)
     return config
@@ -157,7 +148,33 @@ def on_post_build(config: MkDocsConfig) -> None:
                                        encoding="utf-8")
     languages = [lang.locale for lang in i18n.config.languages] if i18n else []
     write_service_worker(site, languages)  # it lists the bytes each runtime file costs, compressed
-    precompress(site, CACHE / "compress")
+    precompress(site, CACHE / "compress", only=[site / "sw.js"])
+
+
+_prepared: dict[tuple, tuple] = {}
+
+
+def _prepare(site_url: str):
+    """Load, validate and render everything once per build: i18n runs on_config again for each
+    language, with the same inputs, so the result is reused while no input file has changed."""
+    folders = ("content", "handbook/templates", "wizard")
+    inputs = sorted(p for folder in folders for p in (ROOT / folder).rglob("*") if p.is_file())
+    inputs += sorted(p for p in CARDS.rglob("*.pdf")) if CARDS.is_dir() else []
+    key = (site_url, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in inputs))
+    if key not in _prepared:
+        try:
+            model = load(ROOT)
+        except ContentError as exc:
+            raise PluginError(str(exc)) from None
+        cards = card_files(model)
+        renderer = Renderer(model, site_url=site_url, cards=cards)
+        try:
+            files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards}
+        except PictogramError as exc:
+            raise PluginError(str(exc)) from None
+        _prepared.clear()
+        _prepared[key] = (model, renderer, files)
+    return _prepared[key]
 
 
 def _nav(renderer: Renderer, model, lang: str) -> list:
@@ -173,8 +190,7 @@ def _nav(renderer: Renderer, model, lang: str) -> list:
 
 
 # The wizard's runtime: several MB, cached for offline use only on demand.
-RUNTIME_FILES = ("assets/pyodide/pyodide.mjs", "assets/pyodide/pyodide.asm.mjs",
-                 "assets/pyodide/pyodide.asm.wasm", "assets/wizard/stdlib.zip",
+RUNTIME_FILES = (*(f"assets/pyodide/{name}" for name in PYODIDE_FILES), "assets/wizard/stdlib.zip",
                  "assets/wizard/engine.json", "assets/wizard/worker.mjs")
 NOT_CACHED = (".br", ".gz", ".pdf", ".map")
 LUNR = "assets/javascripts/lunr/"
@@ -228,6 +244,8 @@ def wizard_assets(model) -> dict[str, bytes]:
         raise PluginError(f"node_modules/pyodide: {', '.join(missing)} missing\n"
                           "    fix: run `make setup` (npm ci) to install the pinned Pyodide runtime")
     assets = {f"assets/pyodide/{name}": (PYODIDE / name).read_bytes() for name in PYODIDE_FILES}
+    sources = trimmed_stdlib(PYODIDE / "python_stdlib.zip", STDLIB_LIST)
+    assets["assets/wizard/stdlib.zip"] = compiled_stdlib(sources)
     lock = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
     bundle = {
         "files": {name: (ROOT / name).read_text(encoding="utf-8") for name in ENGINE_FILES},
@@ -237,9 +255,8 @@ def wizard_assets(model) -> dict[str, bytes]:
     }
     assets["assets/wizard/engine.json"] = json.dumps(bundle, ensure_ascii=False,
                                                      separators=(",", ":")).encode("utf-8")
-    sources = trimmed_stdlib(PYODIDE / "python_stdlib.zip", STDLIB_LIST)
-    assets["assets/wizard/stdlib.zip"] = compiled_stdlib(sources)
     return assets
+
 
 
 def compiled_stdlib(sources: bytes) -> bytes:

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 import serve  # noqa: E402
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
 from chromium import CHROMIUM  # noqa: E402
+from chromium import complete_wizard  # noqa: E402
 from handbook.compress import precompress  # noqa: E402
 
 BARE_CONFIG = """site_name: Bare
@@ -164,13 +165,7 @@ def load_and_measure(context, url: str, ready_selector: str, marks: list[str]) -
 def compute_times(page) -> list[float]:
     times = []
     for who, situation in ANSWER_SETS:
-        for answer in who:
-            page.click(f'.hb-choice[data-answer="{answer}"]')
-        page.click('[data-step="who"] [data-go="next"]')
-        for answer in situation:
-            page.click(f'.hb-choice[data-answer="{answer}"]')
-        page.click('[data-step="situation"] [data-go="next"]')
-        page.click('[data-step="summary"] [data-go="result"]')
+        complete_wizard(page, who, situation)
         page.wait_for_selector(".hb-result[data-compute-ms]")
         times.append(float(page.get_attribute(".hb-result", "data-compute-ms")))
         page.evaluate("document.querySelector('.hb-result').removeAttribute('data-compute-ms')")

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
 from chromium import CHROMIUM  # noqa: E402
+from chromium import complete_wizard  # noqa: E402,F401 - shared with the tests
 from handbook.model import load  # noqa: E402
 
 # What a site copy needs to build on its own (tests build broken or fixture copies).
@@ -93,14 +94,3 @@ def page(browser):
     yield pg
     context.close()
 
-
-def complete_wizard(page, who=(), situation=()):
-    """Answer the wizard's two questions with the mouse and wait for the checklist."""
-    for answer in who:
-        page.click(f'.hb-choice[data-answer="{answer}"]')
-    page.click('[data-step="who"] [data-go="next"]')
-    for answer in situation:
-        page.click(f'.hb-choice[data-answer="{answer}"]')
-    page.click('[data-step="situation"] [data-go="next"]')
-    page.click('[data-step="summary"] [data-go="result"]')
-    page.wait_for_selector(".hb-result .hb-item")
