@@ -28,6 +28,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
@@ -127,13 +128,18 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     return with_policy(output_content) if template_name.endswith(".html") else output_content
 
 
+@event_priority(-200)  # after mkdocs-static-i18n's (-100), which builds the other languages
 def on_post_build(config: MkDocsConfig) -> None:
     """Give each translated site its own sitemap.xml (the theme's script fetches ``sitemap.xml``
     under the language's base URL on every page, and i18n writes one at the root only), then
-    precompress the site. Runs after each language's build; the last run sees every file."""
+    precompress the site. Runs once, when the site is complete: i18n's own post-build step of
+    the first language builds the others and then rewrites the search index of all of them, so
+    anything derived from the files (.br/.gz, the service worker's list) must come after it."""
+    i18n = config.plugins.get("i18n")
+    if getattr(i18n, "building", False):
+        return  # inside i18n's build of another language: the site is not complete yet
     site = Path(config.site_dir)
     root_map = site / "sitemap.xml"
-    i18n = config.plugins.get("i18n")
     if root_map.is_file() and i18n is not None:
         for lang in i18n.config.languages:
             if not lang.default:

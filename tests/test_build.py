@@ -3,6 +3,7 @@ and nothing loaded from another origin."""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 from conftest import ROOT
@@ -227,3 +228,19 @@ def test_every_page_has_a_strict_content_security_policy(site, pages):
                 continue
             digest = base64.b64encode(hashlib.sha256(match.group("body").encode()).digest()).decode()
             assert f"'sha256-{digest}'" in script, (page.url, match.group("body")[:80])
+
+
+def test_every_precompressed_file_is_its_source(site):
+    """The .br and .gz files servers send instead must hold the finished file: written before
+    the last step of the build (i18n rewrites the search index at the very end), a stale copy
+    served search over one language only."""
+    import brotli
+
+    stale = []
+    for packed in sorted([*site.rglob("*.br"), *site.rglob("*.gz")]):
+        source = packed.with_suffix("")
+        data = brotli.decompress(packed.read_bytes()) if packed.suffix == ".br" \
+            else gzip.decompress(packed.read_bytes())
+        if data != source.read_bytes():
+            stale.append(packed.relative_to(site).as_posix())
+    assert stale == []
