@@ -49,13 +49,17 @@
       button.href = home.href;
       button.hidden = false;
     }
-    for (const link of document.querySelectorAll("a[href]")) {
+    // every link followed stays in kiosk mode, also those drawn later (search results)
+    const keepKiosk = (event) => {
+      const link = event.target.closest?.("a[href]");
+      if (!link) return;
       const target = new URL(link.href, location.href);
       if (target.origin === location.origin && !target.pathname.endsWith("/kiosk/")) {
         target.searchParams.set("kiosk", "");
         link.href = target.href;
       }
-    }
+    };
+    for (const type of ["pointerdown", "click", "keydown"]) document.addEventListener(type, keepKiosk, true);
     const idle = (Number(button?.dataset.kioskIdle) || 90) * 1000;
     let last = Date.now();
     for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
