@@ -3,11 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# COMMUNE=ID builds that commune's handbook (content/communes/ID.toml); empty: every plan
+COMMUNE ?=
+export HANDBOOK_COMMUNE := $(COMMUNE)
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve dev test bench cards kiosk lock clean
+.PHONY: setup site serve dev test bench cards communes kiosk lock clean
 
 ## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
 ##        pinned npm packages (package-lock.json: the Pyodide runtime)
@@ -22,13 +25,14 @@ $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## site: validate content/ and build the handbook into site/ (replaced only if the build succeeds)
+## site: validate content/ and build the handbook into site/ (replaced only if the build succeeds);
+##       COMMUNE=ID builds that commune's handbook
 site: setup
-	$(BIN)/python scripts/cards.py --out build/cards --if-chromium
+	$(BIN)/python scripts/cards.py --out build/cards/$(or $(COMMUNE),all) --if-chromium
 	rm -rf build/site.tmp
 	$(BIN)/python -m mkdocs build --strict --quiet --site-dir build/site.tmp
 	rm -rf site && mv build/site.tmp site
-	@echo "built site/"
+	@echo "built site/$(if $(COMMUNE), for $(COMMUNE),)"
 
 ## serve: build, then serve site/ on http://127.0.0.1:$(PORT)
 serve: site
@@ -53,6 +57,10 @@ kiosk: site
 ## cards: print-ready PDFs of the counter cards (A6 per situation and language, A4 sheets) in cards/
 cards: setup
 	$(BIN)/python scripts/cards.py --out cards
+
+## communes: every commune's handbook (content/communes/ID.toml), each into build/communes/ID/
+communes: setup
+	$(BIN)/python scripts/build_communes.py --out build/communes
 
 ## lock: re-pin requirements.lock from the versions in pyproject.toml
 lock:

@@ -55,9 +55,7 @@ class CardRenderer:
     def card(self, lang: str, situation: Situation) -> Card:
         model = self.model
         url = guide_url(model, self.base_url, lang, situation.id)
-        communes = [c for c in model.communes.values() if situation.plan in c.plans]
-        commune = "; ".join(model.t(lang, "ui", "contacts_centre").format(
-            kind=model.t(lang, "commune_kinds", c.kind), name=c.name) for c in communes)
+        commune = "; ".join(model.centre(lang, c) for c in model.communes.values() if situation.plan in c.plans)
         return Card(situation, url, jinja2.utils.markupsafe.Markup(qr_svg(url)), commune, self.svg)
 
     def _render(self, template: str, lang: str, **context) -> str:

@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
     sys.path.insert(0, str(ROOT))
 
 from handbook.compress import precompress  # noqa: E402
-from handbook.model import ContentError, load  # noqa: E402
+from handbook.model import ContentError, commune_from_env, load  # noqa: E402
 from handbook.pictograms import PictogramError  # noqa: E402
 from handbook.pictograms import assets as pictogram_assets  # noqa: E402
 from handbook.render import Renderer  # noqa: E402
@@ -45,7 +45,8 @@ STAGE = ROOT / "build" / "docs"
 # Slow, deterministic results (brotli of the runtime, compiled stdlib) are cached by content hash;
 # HANDBOOK_CACHE lets copies of the project (tests) share one cache.
 CACHE = Path(os.environ.get("HANDBOOK_CACHE", ROOT / "build" / "cache"))
-CARDS = ROOT / "build" / "cards"  # written by scripts/cards.py (make site, when Chromium is there)
+# written by scripts/cards.py (make site, when Chromium is there): build/cards/COMMUNE or .../all
+CARDS = ROOT / "build" / "cards"
 PYODIDE = ROOT / "node_modules" / "pyodide"
 # What the browser needs of the Pyodide package (no package index: the engine needs none; the
 # standard library is trimmed to the files listed in wizard/stdlib.txt).
@@ -60,7 +61,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _source_docs
     if _source_docs is None:
         _source_docs = Path(config.docs_dir)
-    model, renderer, files = _prepare(config.site_url or "")
+    model, renderer, files = _prepare(config.site_url or "", commune_from_env())
+    config.site_url = renderer.site_url or config.site_url  # a commune's own address, if it has one
 
     i18n = config.plugins.get("i18n")
     if i18n is None:
@@ -73,7 +75,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             "(the first is the authoritative one, with default: true)")
     for lang_config in i18n.config.languages:
         lang = lang_config.locale
-        lang_config["site_name"] = model.t(lang, "ui", "site_name")
+        lang_config["site_name"] = model.site_name(lang)
         lang_config["site_description"] = model.t(lang, "ui", "site_description")
         lang_config["nav"] = _nav(renderer, model, lang)
         # strings the theme's templates need (the update notice), through i18n's per-language extra
@@ -160,20 +162,25 @@ def on_post_build(config: MkDocsConfig) -> None:
 _prepared: dict[tuple, tuple] = {}
 
 
-def _prepare(site_url: str):
+def cards_dir(commune: str | None) -> Path:
+    return CARDS / (commune or "all")
+
+
+def _prepare(site_url: str, commune: str | None):
     """Load, validate and render everything once per build: i18n runs on_config again for each
     language, with the same inputs, so the result is reused while no input file has changed."""
     folders = ("content", "handbook/templates", "wizard")
+    cards = cards_dir(commune)
     inputs = sorted(p for folder in folders for p in (ROOT / folder).rglob("*") if p.is_file())
-    inputs += sorted(p for p in CARDS.rglob("*.pdf")) if CARDS.is_dir() else []
-    key = (site_url, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in inputs))
+    inputs += sorted(p for p in cards.rglob("*.pdf")) if cards.is_dir() else []
+    key = (site_url, commune, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in inputs))
     if key not in _prepared:
         try:
-            model = load(ROOT)
+            model = load(ROOT, commune=commune)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
-        cards = card_files(model)
-        renderer = Renderer(model, site_url=site_url, cards=cards)
+        cards = card_files(model, cards)
+        renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards)
         try:
             files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards}
         except PictogramError as exc:
@@ -234,13 +241,13 @@ def write_service_worker(site: Path, languages: list[str]) -> None:
     (site / "sw.js").write_text(template.replace("__MANIFEST__", json.dumps(manifest)), encoding="utf-8")
 
 
-def card_files(model) -> dict[str, bytes]:
-    """The counter cards made by scripts/cards.py, if every one of them is there."""
+def card_files(model, folder: Path) -> dict[str, bytes]:
+    """The counter cards made by scripts/cards.py for this handbook, if every one is there."""
     names = [f"{lang}/{name}.pdf" for lang in model.languages
              for name in [*model.situations, "sheets-a4"]]
-    if not all((CARDS / name).is_file() for name in names):
+    if not all((folder / name).is_file() for name in names):
         return {}
-    return {f"cards/{name}": (CARDS / name).read_bytes() for name in names}
+    return {f"cards/{name}": (folder / name).read_bytes() for name in names}
 
 
 def wizard_assets(model) -> dict[str, bytes]:

@@ -9,9 +9,10 @@ sees everything to mend at once and no page is written from a model that failed.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ SHORT_WORDS = 6  # a step label under a pictogram (strips, cards)
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECTION_RE = re.compile(r"^[A-Z0-9]+(\.[0-9]+)*$")
 CITATION_RE = re.compile(r"^(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)$")
+COMMUNE_ENV = "HANDBOOK_COMMUNE"  # `make site COMMUNE=ID` sets it: build that commune's handbook
+HOTLINE_RE = re.compile(r"^\+?[0-9][0-9 .()-]{1,18}[0-9]$")
+SITE_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
 
 # --------------------------------------------------------------------------- errors
@@ -260,6 +264,7 @@ class Wizard:
     rules: tuple[Rule, ...]
     defer_phase: str
     defer_cites: tuple[Citation, ...]
+    default: str | None = None  # the path when no rule gives one (the last declared); None: no path
 
     def answers(self) -> list[tuple[str, str]]:
         return [(q.id, a) for q in self.questions for a in q.answers]
@@ -280,6 +285,25 @@ class Model:
     pictograms: dict[str, Pictogram]
     kiosk_idle_seconds: int
     strings: dict[str, dict[str, Any]] = field(repr=False)
+    commune: Commune | None = None  # the commune whose handbook this is; None: every plan
+
+    def centre(self, lang: str, commune: Commune) -> str:
+        """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""
+        return self.t(lang, "ui", "contacts_centre").format(kind=self.t(lang, "commune_kinds", commune.kind),
+                                                             name=commune.name)
+
+    def site_name(self, lang: str) -> str:
+        """The site's title; a commune's handbook carries the commune's name."""
+        name = self.t(lang, "ui", "site_name")
+        if self.commune is None:
+            return name
+        return self.t(lang, "ui", "site_name_commune").format(
+            site=name, kind=self.t(lang, "commune_kinds", self.commune.kind), name=self.commune.name)
+
+    def site_url(self, default: str) -> str:
+        """The public address: the commune's own, else ``default`` (mkdocs.yml's site_url)."""
+        url = (self.commune.site_url if self.commune and self.commune.site_url else default) or ""
+        return url.rstrip("/") + "/" if url else ""
 
     @property
     def reference(self) -> str:
@@ -326,8 +350,9 @@ def parse_citation(text: str) -> Citation | None:
 # --------------------------------------------------------------------------- loading
 
 
-def load(root: Path | str) -> Model:
-    """Load ``root/content`` and validate everything; raise :class:`ContentError` on any problem."""
+def load(root: Path | str, commune: str | None = None) -> Model:
+    """Load ``root/content`` and validate everything; raise :class:`ContentError` on any problem.
+    With ``commune``, the result is that commune's handbook (see :func:`for_commune`)."""
     root = Path(root)
     content = root / "content"
     problems: list[Problem] = []
@@ -336,7 +361,75 @@ def load(root: Path | str) -> Model:
     if problems:
         raise ContentError(problems)
     assert model is not None
-    return model
+    return for_commune(model, commune) if commune else model
+
+
+def commune_from_env() -> str | None:
+    """The commune chosen for this build (``HANDBOOK_COMMUNE``), or None for every plan."""
+    return os.environ.get(COMMUNE_ENV, "").strip() or None
+
+
+def for_commune(model: Model, commune_id: str) -> Model:
+    """One commune's handbook: its plans in force, and only what traces to them.
+
+    Every citation to another plan is dropped; an item, a procedure path or a wizard rule left
+    citing nothing goes with it, and so does an answer whose rule gives nothing (no checklist
+    item, no path) or has no guide left to link to. The whole content was validated first."""
+    commune = model.communes.get(commune_id)
+    if commune is None:
+        raise ContentError([Problem(f"content/communes/{commune_id}.toml", None,
+                                    f"there is no profile for commune '{commune_id}'",
+                                    f"use one of: {', '.join(model.communes)}; or add its profile")])
+    keep = set(commune.plans)
+
+    def cites(values: tuple[Citation, ...]) -> tuple[Citation, ...]:
+        return tuple(c for c in values if c.plan in keep)
+
+    items = {iid: replace(i, cites=cites(i.cites)) for iid, i in model.items.items() if cites(i.cites)}
+    situations = {sid: s for sid, s in model.situations.items() if s.plan in keep}
+    situations = {sid: replace(s, checklist=tuple(i for i in s.checklist if i in items),
+                               steps=tuple(i for i in s.steps if i in items),
+                               related=tuple(r for r in s.related if r in situations))
+                  for sid, s in situations.items()}
+
+    def known(values: tuple[str, ...], among: dict) -> tuple[str, ...]:
+        return tuple(v for v in values if v in among)
+
+    wizard = model.wizard
+    paths = tuple(replace(p, cites=cites(p.cites), guides=known(p.guides, situations),
+                          items=known(p.items, items)) for p in wizard.paths if cites(p.cites))
+    if not paths:
+        raise ContentError([Problem("content/wizard.toml", None,
+                                    f"no procedure path cites a plan of commune '{commune_id}' "
+                                    f"({', '.join(commune.plans)})",
+                                    "give a [[path]] a citation of that plan")])
+    path_ids = {p.id for p in paths}
+    rules = []
+    for rule in wizard.rules:
+        if not cites(rule.cites):
+            continue
+        guides = known(rule.guides, situations)
+        narrowed = replace(rule, cites=cites(rule.cites), guides=guides, items=known(rule.items, items),
+                           path=rule.path if rule.path in path_ids else None,
+                           link=rule.link if rule.link in situations else (guides[0] if guides else None))
+        gives = narrowed.items or any(situations[g].checklist for g in guides)
+        if narrowed.path or gives:
+            rules.append(narrowed)
+    # an answer stays when its own rule does and still has a guide for people without the engine
+    answers = {r.when[0] for r in rules if len(r.when) == 1 and r.link}
+    rules = [r for r in rules if all(w in answers for w in r.when)]
+    rule_ids = {r.id for r in rules}
+    rules = [replace(r, replaces=known(r.replaces, dict.fromkeys(rule_ids))) for r in rules]
+    questions = tuple(q for q in (replace(q, answers=tuple(a for a in q.answers if (q.id, a) in answers))
+                                  for q in wizard.questions) if q.answers)
+    # without its own plan's default path, a commune's wizard names no path when no rule gives one
+    narrowed_wizard = replace(wizard, questions=questions, paths=paths, rules=tuple(rules),
+                              defer_cites=cites(wizard.defer_cites),
+                              default=wizard.default if wizard.default in path_ids else None)
+    return replace(model, plans={pid: p for pid, p in model.plans.items() if pid in keep}, items=items,
+                   situations=situations, communes={commune.id: commune}, commune=commune,
+                   glossary={tid: replace(t, seen_in=cites(t.seen_in)) for tid, t in model.glossary.items()},
+                   wizard=narrowed_wizard)
 
 
 class _Loader:
@@ -701,6 +794,23 @@ class _Loader:
             if data["kind"] not in COMMUNE_KINDS:
                 src.error(src.find("kind"), f"commune kind '{data['kind']}' is unknown",
                           f"use one of: {', '.join(COMMUNE_KINDS)}")
+            if not data["name"].strip():
+                src.error(src.find("name"), "the commune has no name", 'write its name without "xã" or '
+                          '"phường", e.g. name = "Ngọk Réo"')
+            hotline = data.get("hotline", "").strip()
+            if hotline and not HOTLINE_RE.match(hotline):
+                src.error(src.find("hotline"), f"hotline '{hotline}' is not a phone number",
+                          'write digits, spaces, dots or dashes only, e.g. hotline = "0260 3 123 456"')
+            site = data.get("site_url", "").strip()
+            if site and not SITE_URL_RE.match(site):
+                src.error(src.find("site_url"), f"site_url '{site}' is not a web address",
+                          'write the public address of this handbook, e.g. site_url = '
+                          '"https://sotay.ngokreo.gov.vn/"; or leave it "" to use mkdocs.yml\'s')
+            if not data["plans"]:
+                src.error(src.find("plans"), "the commune has no plan in force",
+                          f"list its plans, e.g. plans = [\"{next(iter(self.plans), 'ID')}\"]")
+            if len(set(data["plans"])) != len(data["plans"]):
+                src.error(src.find("plans"), "a plan is listed twice", "list each plan once")
             for pid in data["plans"]:
                 if pid not in self.plans:
                     src.error(src.find(f'"{pid}"'), f"commune plan '{pid}' does not exist",
@@ -821,7 +931,8 @@ class _Loader:
                     src.error(src.find(f'"{question.id}:{answer}"'),
                               f"rule '{single[0].id}' names no guide for people without the engine",
                               "give it guides = [...] or link = \"GUIDE-ID\"")
-        return Wizard(tuple(questions), tuple(paths), tuple(rules), defer.get("phase", ""), defer_cites)
+        return Wizard(tuple(questions), tuple(paths), tuple(rules), defer.get("phase", ""), defer_cites,
+                      paths[-1].id if paths else None)
 
     # -- strings --------------------------------------------------------------------
 

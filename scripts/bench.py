@@ -8,6 +8,10 @@
   against the bare site;
 - lighthouse: Lighthouse's mobile scores, largest contentful paint and weight of the home page,
   a guide and the wizard;
+- communes: build time of 1, 10 and 100 generated communes' handbooks in one run (as
+  `make communes` builds them), the growth and the cost per commune, against the handbook's
+  own build (above);
+- search: the size of the search index (all languages), raw and as served;
 - wizard: time to the first question, time until the engine is ready (cold and warm cache),
   time to compute a checklist, and bytes transferred, against a bare page that only calls
   loadPyodide() from the same runtime files (with Pyodide's own full standard library).
@@ -32,6 +36,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
 import serve  # noqa: E402
+from build_communes import build as build_communes  # noqa: E402
+from build_communes import copy_project  # noqa: E402
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
 from chromium import CHROMIUM  # noqa: E402
 from chromium import complete_wizard  # noqa: E402
@@ -71,6 +77,59 @@ def bench_build(tmp: Path, runs: int) -> dict:
     return {"runs": runs, "handbook_s": round(statistics.median(handbook), 3),
             "bare_material_s": round(statistics.median(baseline), 3),
             "ratio": round(statistics.median(handbook) / statistics.median(baseline), 2)}
+
+
+COMMUNE_COUNTS = (1, 10, 100)
+BENCH_PROFILE = """id = "{id}"
+kind = "{kind}"
+name = "Thử {n}"
+province = "Tỉnh {n}"
+address = "Số {n}, đường Một"
+hotline = "0200 000 {n:03d}"
+hours = "7:00–17:00"
+site_url = "https://sotay-{n}.example/"
+plans = {plans}
+"""
+
+
+def bench_communes(tmp: Path, handbook_s: float) -> dict:
+    """Generated commune profiles (one plan, the other or both), built 1, 10 and 100 at a time."""
+    project = copy_project(tmp / "communes-project")
+    plan_sets = (["ngok-reo"], ["thai-hoa"], ["ngok-reo", "thai-hoa"])
+    ids = []
+    for n in range(1, max(COMMUNE_COUNTS) + 1):
+        cid = f"bench-{n:03d}"
+        profile = BENCH_PROFILE.format(id=cid, n=n, kind=("xa", "phuong")[n % 2],
+                                       plans=json.dumps(plan_sets[n % 3]))
+        (project / "content" / "communes" / f"{cid}.toml").write_text(profile, encoding="utf-8")
+        ids.append(cid)
+    os.environ.setdefault("HANDBOOK_CACHE", str(ROOT / "build" / "cache"))
+    out: dict = {"counts": list(COMMUNE_COUNTS)}
+    totals = []
+    for count in COMMUNE_COUNTS:
+        started = time.perf_counter()
+        seconds = build_communes(project, ids[:count], tmp / "communes-sites", keep=False)
+        totals.append(time.perf_counter() - started)
+        out[str(count)] = {"total_s": round(totals[-1], 2),
+                           "per_commune_median_s": round(statistics.median(seconds.values()), 3)}
+    # least squares over (count, total): the slope is what each more commune costs
+    mean_n = statistics.mean(COMMUNE_COUNTS)
+    mean_t = statistics.mean(totals)
+    slope = sum((n - mean_n) * (t - mean_t) for n, t in zip(COMMUNE_COUNTS, totals)) / \
+        sum((n - mean_n) ** 2 for n in COMMUNE_COUNTS)
+    out["per_commune_s"] = round(slope, 3)
+    out["fixed_s"] = round(mean_t - slope * mean_n, 3)
+    out["growth_10_to_100"] = round(totals[2] / totals[1], 2)  # 10.0 is linear
+    out["vs_handbook_build"] = round(slope / handbook_s, 2)
+    return out
+
+
+def search_index_size(site: Path) -> dict:
+    index = site / "search" / "search_index.json"
+    sizes = {s: (index.with_name(index.name + s)).stat().st_size for s in ("", ".br", ".gz")
+             if index.with_name(index.name + s).is_file()}
+    return {"raw_kb": round(sizes[""] / 1024, 1), "brotli_kb": round(sizes.get(".br", 0) / 1024, 1),
+            "gzip_kb": round(sizes.get(".gz", 0) / 1024, 1), "target_kb": 1024}
 
 
 def count_pages(site: Path) -> dict:
@@ -263,6 +322,8 @@ def main() -> None:
         results["build"] = bench_build(tmp, args.runs)
         site = tmp / "site-0"
         results["pages"] = count_pages(site)
+        results["search"] = search_index_size(site)
+        results["communes"] = bench_communes(tmp, results["build"]["handbook_s"])
         results["transfer"] = bench_transfer(site, tmp / "bare-site-0", 3)
         results["wizard"] = bench_wizard(site, args.runs)
         results["lighthouse"] = bench_lighthouse(site, 3)
@@ -274,6 +335,16 @@ def main() -> None:
     print(f"build (median of {b['runs']}): handbook {b['handbook_s']} s, "
           f"bare mkdocs-material {b['bare_material_s']} s ({b['ratio']}x)")
     print(f"pages: {results['pages']}")
+    s = results["search"]
+    print(f"search index (both languages): {s['raw_kb']} KB raw, {s['brotli_kb']} KB brotli, "
+          f"{s['gzip_kb']} KB gzip (target < {s['target_kb']} KB raw)")
+    c = results["communes"]
+    print("communes' handbooks, built in one process (make communes; without cards):")
+    for count in c["counts"]:
+        print(f"  {count:4d} communes  {c[str(count)]['total_s']:8.1f} s  "
+              f"median {c[str(count)]['per_commune_median_s']:.2f} s each")
+    print(f"  per commune {c['per_commune_s']} s (slope; fixed {c['fixed_s']} s), growth 10 → 100: "
+          f"{c['growth_10_to_100']}x (10 is linear); {c['vs_handbook_build']}x the handbook's own build")
     print("transfer, cold cache, as served (brotli or gzip), median of 3:")
     for name, t in results["transfer"].items():
         print(f"  {name:32} {t['kb']:8.1f} KB  {t['requests']:3d} requests")

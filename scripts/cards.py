@@ -2,6 +2,7 @@
 
     python scripts/cards.py [--out cards] [--if-chromium]
 
+With HANDBOOK_COMMUNE=ID (`make cards COMMUNE=ID`), the cards of that commune's handbook.
 Writes OUT/LANG/SITUATION.pdf (A6, 105 × 148 mm: the front, then the back) for every situation
 and language, and OUT/LANG/sheets-a4.pdf (four cards per A4 page with cut marks; each page of
 fronts is followed by its backs, mirrored for double-sided printing).
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from handbook.cards import CardRenderer, site_url  # noqa: E402
-from handbook.model import ContentError, load  # noqa: E402
+from handbook.model import ContentError, commune_from_env, load  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
@@ -30,20 +31,21 @@ OVERFLOW = """() => [...document.querySelectorAll('.side')]
     .map(s => s.dataset.situation + ' ' + s.dataset.side)"""
 
 
-def make_cards(out: Path, root: Path = ROOT, browser=None) -> list[Path]:
-    """Render every card; ``browser`` is a running Playwright Chromium (one is started if None)."""
+def make_cards(out: Path, root: Path = ROOT, browser=None, commune: str | None = None) -> list[Path]:
+    """Render every card of the handbook (of one ``commune``, or of every plan); ``browser`` is a
+    running Playwright Chromium (one is started if None)."""
     if browser is None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
             own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                return make_cards(out, root, own)
+                return make_cards(out, root, own, commune)
             finally:
                 own.close()
 
-    model = load(root)
-    renderer = CardRenderer(model, site_url(root))
+    model = load(root, commune=commune)
+    renderer = CardRenderer(model, model.site_url(site_url(root)))
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     written: list[Path] = []
@@ -84,7 +86,7 @@ def main() -> int:
         return 1
     started = time.perf_counter()
     try:
-        written = make_cards(Path(args.out))
+        written = make_cards(Path(args.out), commune=commune_from_env())
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,33 +15,21 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
 from chromium import CHROMIUM  # noqa: E402
+from build_communes import copy_project  # noqa: E402,F401 - for fixture and broken-content builds
 from chromium import complete_wizard  # noqa: E402,F401 - shared with the tests
-from handbook.model import load  # noqa: E402
-
-# What a site copy needs to build on its own (tests build broken or fixture copies).
-SITE_SOURCES = ("content", "handbook", "wizard", "docs", "overrides", "scripts", "deploy", "mkdocs.yml")
-
+from handbook.model import COMMUNE_ENV, load  # noqa: E402
 
 @pytest.fixture(scope="session")
 def model():
     return load(ROOT)
 
 
-def copy_project(target: Path) -> Path:
-    """A buildable copy of the project in ``target`` (for fixture and broken-content builds)."""
-    for name in SITE_SOURCES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, target / name)
-    (target / "node_modules").symlink_to(ROOT / "node_modules")  # the Pyodide runtime, read only
-    return target
-
-
-def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site_dir: Path, commune: str | None = None,
+                 ) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of ``project``: the handbook of every plan, or of ``commune``."""
     # copies of the project share the real one's cache of slow, deterministic results
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_CACHE": str(ROOT / "build" / "cache")}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_CACHE": str(ROOT / "build" / "cache"),
+           COMMUNE_ENV: commune or ""}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project, capture_output=True, text=True, env=env, timeout=300,

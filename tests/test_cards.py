@@ -128,7 +128,7 @@ def test_licences_page_lists_every_icon_file_used(site, model):
 
 def test_the_site_lists_every_card_when_they_are_made(tmp_path, cards, model):
     project = copy_project(tmp_path / "project")
-    shutil.copytree(cards, project / "build" / "cards")
+    shutil.copytree(cards, project / "build" / "cards" / "all")  # where `make site` puts them
     site_dir = tmp_path / "site"
     result = mkdocs_build(project, site_dir)
     assert result.returncode == 0, result.stderr

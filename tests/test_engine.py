@@ -62,6 +62,13 @@ def test_toy_no_answers_gives_the_default_path_and_its_items():
     assert ids(result) == ["base"]
 
 
+def test_toy_without_a_default_path_names_no_path_unless_a_rule_does():
+    data = {**TOY, "default_path": None}  # a commune whose plans have no default path
+    result = Engine(data).decide(who=["b"])
+    assert result["path"] is None and ids(result) == ["seat"]  # nor the default path's items
+    assert Engine(data).decide(who=["a"])["path"]["id"] == "helped"
+
+
 def test_toy_path_items_and_sources_follow_the_rules():
     result = decide(TOY, who=["a"])
     assert result["path"]["id"] == "helped"

@@ -3,6 +3,7 @@ with nothing installed: standard library only).
 
     python3 -m wizard checklist --who elderly,hearing --situation outage --lang vi [--json]
     python3 -m wizard vocabulary --lang en [--json]
+    python3 -m wizard checklist --commune ngok-reo ...   (one commune's plans only)
 
 An unknown id exits with status 2 and lists the valid ids.
 """
@@ -38,10 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     vocab = sub.add_parser("vocabulary", help="the questions and their answer ids with labels")
     vocab.add_argument("--lang", default=None)
     vocab.add_argument("--json", action="store_true")
+    for command in (check, vocab):
+        command.add_argument("--commune", default=None,
+                             help="the handbook of one commune (content/communes/ID.toml)")
     args = parser.parse_args(argv)
 
     try:
-        data = export(load(ROOT))
+        data = export(load(ROOT, commune=args.commune))
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -74,9 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     path = result["path"]
-    print(f"{strings['paths'][path['id']]['title']} ({path['id']})")
-    print(f"  {path['reason']}")
-    print(f"  [{', '.join(path['sources'])}]")
+    if path:
+        print(f"{strings['paths'][path['id']]['title']} ({path['id']})")
+        print(f"  {path['reason']}")
+        print(f"  [{', '.join(path['sources'])}]")
     phase = None
     for item in result["items"]:
         if item["phase"] != phase:

@@ -17,7 +17,7 @@ def export(model: Model) -> dict:
         "questions": [{"id": q.id, "answers": list(q.answers)} for q in wizard.questions],
         "paths": [{"id": p.id, "cites": [str(c) for c in p.cites], "items": expand(p.guides, p.items)}
                   for p in wizard.paths],
-        "default_path": wizard.paths[-1].id,
+        "default_path": wizard.default,  # None: no path unless a rule gives one
         "defer": {"phase": wizard.defer_phase, "cites": [str(c) for c in wizard.defer_cites]},
         "rules": [{"id": r.id, "when": [list(w) for w in r.when], "items": expand(r.guides, r.items),
                    "path": r.path, "defer_network": r.defer_network, "replaces": list(r.replaces),

@@ -5,7 +5,7 @@ Pure and standard-library only: it runs the same in CPython and in Pyodide. The 
 item or plan by name.
 
     decide(data, who=["elderly"], situation=["outage"], lang="vi")
-    → {"path": {"id", "reason", "sources"},
+    → {"path": {"id", "reason", "sources"} or None (no rule gives one and there is no default),
        "items": [{"id", "text", "phase", "sources", "needs_network"}, ...]}
 """
 
@@ -57,7 +57,7 @@ class Engine:
 
         offered = {rule["path"] for rule in matched if rule["path"]}
         path = min(offered, key=self.path_rank.__getitem__) if offered else data["default_path"]
-        path_data = self.paths[path]
+        path_data = self.paths[path] if path else {"cites": [], "items": []}
         path_sources = list(path_data["cites"])
         for rule in matched:
             if rule["path"] == path:
@@ -77,7 +77,7 @@ class Engine:
                           "sources": _unique(sources), "needs_network": item["network"]})
         items.sort(key=lambda i: (self.phase_rank[i["phase"]], self.item_rank[i["id"]]))
         return {"path": {"id": path, "reason": strings["paths"][path]["reason"],
-                         "sources": _unique(path_sources)},
+                         "sources": _unique(path_sources)} if path else None,
                 "items": items}
 
 

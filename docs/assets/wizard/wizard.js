@@ -214,15 +214,19 @@ function init(root) {
     const printed = root.querySelector(".hb-printed");
     printed.textContent = `${text.printed_on} ${new Date().toLocaleDateString(`${config.lang}-VN`)}`;
 
+    // a commune whose plans give no path for these answers gets the checklist alone
     const path = element("div", "hb-path");
-    path.dataset.path = result.path.id;
-    path.append(
-      element("p", "hb-path__label", text.path_label),
-      element("p", "hb-path__title", config.paths[result.path.id]),
-    );
-    const why = element("p", "hb-path__reason");
-    why.append(element("strong", "", `${text.why}: `), result.path.reason, " ", sources(result.path.sources));
-    path.append(why);
+    path.dataset.path = result.path ? result.path.id : "";
+    path.hidden = !result.path;
+    if (result.path) {
+      path.append(
+        element("p", "hb-path__label", text.path_label),
+        element("p", "hb-path__title", config.paths[result.path.id]),
+      );
+      const why = element("p", "hb-path__reason");
+      why.append(element("strong", "", `${text.why}: `), result.path.reason, " ", sources(result.path.sources));
+      path.append(why);
+    }
 
     const checklist = element("div", "hb-checklist");
     checklist.append(element("h3", "", text.checklist));
