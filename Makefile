@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve dev test bench cards communes kiosk lock clean
+.PHONY: setup site serve dev test bench cards communes i18n-report kiosk lock clean
 
 ## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
 ##        pinned npm packages (package-lock.json: the Pyodide runtime)
@@ -61,6 +61,10 @@ cards: setup
 ## communes: every commune's handbook (content/communes/ID.toml), each into build/communes/ID/
 communes: setup
 	$(BIN)/python scripts/build_communes.py --out build/communes
+
+## i18n-report: per language, what is translated and what is missing
+i18n-report:
+	$(PYTHON) -m handbook.i18n_report
 
 ## lock: re-pin requirements.lock from the versions in pyproject.toml
 lock:

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from . import untranslated
 from .model import Model, Situation
 from .pictograms import svg as pictogram_svg
 from .render import TEMPLATES, qr_svg
@@ -67,8 +68,9 @@ class CardRenderer:
         return self.env.get_template(template).render(model=model, lang=lang, t=t, **context)
 
     def card_html(self, lang: str, situation: Situation) -> str:
-        return self._render("cards/card.html.j2", lang, card=self.card(lang, situation))
+        return untranslated.mark(self._render("cards/card.html.j2", lang, card=self.card(lang, situation)),
+                                 self.model.reference)
 
     def sheet_html(self, lang: str) -> str:
         cards = [self.card(lang, s) for s in self.model.situations.values()]
-        return self._render("cards/sheet.html.j2", lang, cards=cards)
+        return untranslated.mark(self._render("cards/sheet.html.j2", lang, cards=cards), self.model.reference)

@@ -26,6 +26,9 @@ ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECTION_RE = re.compile(r"^[A-Z0-9]+(\.[0-9]+)*$")
 CITATION_RE = re.compile(r"^(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)$")
 COMMUNE_ENV = "HANDBOOK_COMMUNE"  # `make site COMMUNE=ID` sets it: build that commune's handbook
+# A string that a partial language lacks is the reference text between these two marks; the
+# build turns them into <span lang="vi" class="hb-untranslated"> (see handbook/untranslated.py).
+UNTRANSLATED = ("\ue000", "\ue001")
 HOTLINE_RE = re.compile(r"^\+?[0-9][0-9 .()-]{1,18}[0-9]$")
 SITE_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
@@ -286,6 +289,10 @@ class Model:
     kiosk_idle_seconds: int
     strings: dict[str, dict[str, Any]] = field(repr=False)
     commune: Commune | None = None  # the commune whose handbook this is; None: every plan
+    # per language: the string paths it lacks (shown in the reference language, marked); only
+    # languages marked partial (or every language, when loaded for a coverage report) have any
+    untranslated: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    required: dict[str, int] = field(default_factory=dict)  # per language: strings it must have
 
     def centre(self, lang: str, commune: Commune) -> str:
         """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""
@@ -350,13 +357,15 @@ def parse_citation(text: str) -> Citation | None:
 # --------------------------------------------------------------------------- loading
 
 
-def load(root: Path | str, commune: str | None = None) -> Model:
+def load(root: Path | str, commune: str | None = None, coverage: bool = False) -> Model:
     """Load ``root/content`` and validate everything; raise :class:`ContentError` on any problem.
-    With ``commune``, the result is that commune's handbook (see :func:`for_commune`)."""
+    With ``commune``, the result is that commune's handbook (see :func:`for_commune`). With
+    ``coverage``, every language may lack strings (as if marked partial): for reporting them."""
     root = Path(root)
     content = root / "content"
     problems: list[Problem] = []
     loader = _Loader(root, content, problems)
+    loader.coverage = coverage
     model = loader.run()
     if problems:
         raise ContentError(problems)
@@ -437,6 +446,7 @@ class _Loader:
         self.root = root
         self.content = content
         self.problems = problems
+        self.coverage = False
 
     def source(self, rel: str) -> Source:
         return Source(self.root, self.content / rel, self.problems)
@@ -526,7 +536,8 @@ class _Loader:
             return None
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
                      self.glossary, self.communes, self.wizard, self.icon_sets, self.pictograms,
-                     self.kiosk_idle_seconds, self.strings)
+                     self.kiosk_idle_seconds, self.strings, untranslated=self.untranslated,
+                     required=self.required_count)
 
     def load_pictograms(self) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
         src = self.source("pictograms.toml")
@@ -752,7 +763,7 @@ class _Loader:
         for lang, src in self.string_sources.items():
             required = self.required_strings(lang, self.reference_ui)
             for path, _ in _leaves(src.data):
-                if path not in required:
+                if path not in required and path != ("meta", "partial"):
                     src.error(src.key_line(path[:-1], path[-1]),
                               f"unknown string {'.'.join(path)} (nothing in the model uses it)",
                               "remove it, or fix its spelling to match an id in the content"
@@ -965,6 +976,7 @@ class _Loader:
             need("items", iid, "short")
         for tid in self.glossary:
             need("glossary", tid, "term")
+            need("glossary", tid, "abbr")  # the words as the text of this language writes them
             need("glossary", tid, "meaning")
         for question in self.wizard.questions:
             need("questions", question.id, "title")
@@ -982,26 +994,45 @@ class _Loader:
         strings: dict[str, dict[str, Any]] = {}
         self.string_sources: dict[str, Source] = {}
         self.reference_ui: dict = {}
+        self.untranslated: dict[str, list[tuple[str, ...]]] = {}
+        self.required_count: dict[str, int] = {}
         if not self.languages:
             return strings
         sources = {lang: self.source(f"locales/{lang}.toml") for lang in self.languages}
         ref = sources[self.languages[0]]
         reference_ui = ref.data.get("ui", {}) if ref.ok and isinstance(ref.data.get("ui"), dict) else {}
         self.reference_ui = reference_ui
+        reference = dict(_leaves(ref.data)) if ref.ok else {}
+        reference.update({("plans", pid, "blocks", b.id): b.vi  # the official text itself
+                          for pid, plan in self.plans.items() for b in plan.blocks})
         for lang, src in sources.items():
             if not src.ok:
                 continue
+            meta = src.data.get("meta", {})
+            partial = meta.get("partial", False) if isinstance(meta, dict) else False
+            if not isinstance(partial, bool) or (partial and lang == self.languages[0]):
+                src.error(src.key_line(("meta",), "partial"), "[meta] partial must be true or false, "
+                          "and only a translation can be partial",
+                          "write partial = true while the translation is incomplete, or remove it")
+                partial = False
             required = self.required_strings(lang, reference_ui)
+            self.required_count[lang] = len(required)
             present = dict(_leaves(src.data))
+            lacking = self.untranslated.setdefault(lang, [])
             for path in required:
                 value = present.get(path)
-                if value is None:
+                if value is None and (partial or self.coverage) and lang != self.languages[0]:
+                    lacking.append(path)  # shown in the reference language, marked as such
+                    _put(src.data, path, f"{UNTRANSLATED[0]}{reference.get(path, '')}{UNTRANSLATED[1]}")
+                elif value is None:
                     table, key = path[:-1], path[-1]
                     line = src.key_line(table)
                     where = f"[{'.'.join(_quote(p) for p in table)}]"
                     src.error(line or len(src.lines) or None, f"missing translation {'.'.join(path)}",
                               f"add {_quote(key)} = \"...\" under {where}"
-                              + ("" if line else " (the table does not exist yet)"))
+                              + ("" if line else " (the table does not exist yet)")
+                              + "; or mark the language partial ([meta] partial = true) to show "
+                              "the Vietnamese text in its place")
                 elif not isinstance(value, str) or not value.strip():
                     src.error(src.key_line(path[:-1], path[-1]),
                               f"translation {'.'.join(path)} is empty or not text",
@@ -1020,6 +1051,12 @@ def _label(kind: str, index: int, raw: Any) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
         return f"{kind} '{raw['id']}'"
     return f"{kind} #{index + 1}"
+
+
+def _put(node: dict, path: tuple[str, ...], value: str) -> None:
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
 
 
 def _leaves(node: dict, prefix: tuple[str, ...] = ()):

@@ -244,3 +244,23 @@ def test_every_precompressed_file_is_its_source(site):
         if data != source.read_bytes():
             stale.append(packed.relative_to(site).as_posix())
     assert stale == []
+
+
+def test_glossary_terms_show_their_meaning_wherever_they_appear(site, model, pages):
+    """Every glossary term written in a page's text is an <abbr> whose title is its meaning."""
+    for lang in model.languages:
+        prefix = "/" if lang == model.reference else f"/{lang}/"
+        mine = [p for p in pages if p.url.startswith(prefix) and (lang != model.reference or not any(
+            p.url.startswith(f"/{other}/") for other in model.languages))]
+        found = {}
+        for page in mine:
+            for el in page.find("abbr"):
+                found.setdefault(el.attrs.get("title"), set()).add(page.url)
+        for tid in model.glossary:
+            word = model.t(lang, "glossary", tid, "abbr")
+            meaning = " ".join(model.t(lang, "glossary", tid, "meaning").split())
+            written = [p.url for p in mine if word in p.article_text]
+            if written:
+                assert meaning in found, (lang, tid)
+        for core in ("tthc", "dvc", "vneid"):  # the plans use these everywhere
+            assert " ".join(model.t(lang, "glossary", core, "meaning").split()) in found, (lang, core)

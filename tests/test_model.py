@@ -169,9 +169,11 @@ def test_broken_content_stops_the_build_before_any_page(tmp_path):
     assert not any(site_dir.rglob("*.html")), "a failed build must not write pages"
 
 
-def test_languages_must_match_the_site_configuration(tmp_path):
+def test_the_site_configuration_names_only_the_authoritative_language(tmp_path):
     project = copy_project(tmp_path / "project")
-    mutate(project, "content/handbook.toml", 'languages = ["vi", "en"]', 'languages = ["vi"]')
+    mutate(project, "mkdocs.yml", "          build: true\n", "          build: true\n"
+           "        - locale: fr\n          name: Français\n")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert re.search(r"i18n languages .* differ from content/handbook.toml", result.stdout + result.stderr)
+    assert re.search(r"mkdocs.yml: the i18n plugin lists the languages .*\n *fix: list only the "
+                     r"authoritative language, 'vi'", result.stdout + result.stderr)

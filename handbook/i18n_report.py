@@ -1,0 +1,68 @@
+"""`make i18n-report`: per language, what is translated and what is missing.
+
+    python -m handbook.i18n_report [--all]
+
+A language lacking strings fails the build unless its strings file says ``[meta] partial = true``;
+then the missing strings are shown in the authoritative language, marked. This report never
+fails on a missing string: it says which ones, grouped by section (``--all`` lists every one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOWN = 12  # missing strings listed per language without --all
+
+
+def report(root: Path = ROOT, every: bool = False) -> str:
+    from handbook.model import load
+
+    model = load(root, coverage=True)
+    lines = []
+    for lang in model.languages:
+        required = model.required[lang]
+        missing = model.untranslated.get(lang, [])
+        partial = bool(model.strings[lang].get("meta", {}).get("partial"))
+        share = 100 * (required - len(missing)) / required if required else 100.0
+        if lang == model.reference:
+            status = "authoritative"
+        elif not missing:
+            status = "complete"
+        elif partial:
+            status = "partial: builds, missing strings shown in " + model.reference + ", marked"
+        else:
+            status = "incomplete: the build fails (translate, or mark it [meta] partial = true)"
+        lines.append(f"{lang}  {model.t(lang, 'meta', 'name') if ('meta', 'name') not in missing else '?'}: "
+                     f"{required - len(missing)}/{required} strings ({share:.1f} %) — {status}")
+        if missing:
+            sections = Counter(".".join(path[:2]) if path[0] == "plans" else path[0] for path in missing)
+            lines.append("    missing by section: " + ", ".join(f"{k} {v}" for k, v in sorted(sections.items())))
+            for path in missing if every else missing[:SHOWN]:
+                lines.append(f"    content/locales/{lang}.toml: {'.'.join(path)}")
+            if not every and len(missing) > SHOWN:
+                lines.append(f"    … and {len(missing) - SHOWN} more (--all lists every one)")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--all", action="store_true", help="list every missing string")
+    parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from handbook.model import ContentError
+
+    try:
+        print(report(Path(args.root), args.all))
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
