@@ -27,7 +27,8 @@ class Tooltips:
 
     def _wrap(self, match: re.Match) -> str:
         title = html_lib.escape(self.meanings[match.group(1)], quote=True)
-        return f'<abbr title="{title}">{match.group(1)}</abbr>'
+        # focusable: a tap on a phone or the keyboard shows the meaning, not only a mouse
+        return f'<abbr title="{title}" tabindex="0">{match.group(1)}</abbr>'
 
     def apply(self, html: str) -> str:
         if self.pattern is None:

@@ -56,3 +56,35 @@ def test_skip_link_comes_first_and_focus_is_visible(browser, server):
         tag, style, width, shadow = outline
         assert (style != "none" and float(width.rstrip("px")) >= 1) or shadow != "none", outline
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_tap_on_a_glossary_term_shows_its_meaning(browser, server, model, lang):
+    """On a phone (touch, no mouse to hover) a term's meaning shows when it is tapped."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + ("/" if lang == model.reference else f"/{lang}/") + "guides/forgot-password/")
+    term = page.locator("article abbr", has_text="VNeID").first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    tooltip = page.locator("#" + term.get_attribute("aria-describedby"))
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert " ".join(model.t(lang, "glossary", "vneid", "meaning").split()) in " ".join(tooltip.inner_text().split())
+    context.close()
+
+
+def test_the_keyboard_reaches_a_glossary_terms_meaning(browser, server, model):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server + "/guides/forgot-password/")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName === 'ABBR'"):
+            break
+    described = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
+    assert described, "no glossary term takes the keyboard's focus"
+    tooltip = page.locator(f"#{described}")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    meanings = {" ".join(model.t("vi", "glossary", tid, "meaning").split()) for tid in model.glossary}
+    assert " ".join(tooltip.inner_text().split()) in meanings
+    context.close()
