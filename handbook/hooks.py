@@ -57,19 +57,17 @@ STDLIB_LIST = ROOT / "wizard" / "stdlib.txt"
 # The Python the browser runs: the same files as the command line and the tests.
 ENGINE_FILES = ("wizard/__init__.py", "wizard/engine.py", "wizard/browser.py")
 _source_docs: Path | None = None
+_site_url: str | None = None  # mkdocs.yml's, before a commune's own address replaces it
 _reference = "vi"  # the authoritative language, set from the model
 _tooltips: dict[str, Tooltips] = {}  # per language: the glossary's terms and meanings
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _source_docs, _reference, _tooltips
-    if _source_docs is None:
-        _source_docs = Path(config.docs_dir)
-    model, renderer, files = _prepare(config.site_url or "", commune_from_env())
+    global _source_docs, _site_url, _reference, _tooltips
+    if _source_docs is None:  # i18n runs this again for each language, on the same config
+        _source_docs, _site_url = Path(config.docs_dir), config.site_url or ""
+    model, renderer, files, _tooltips = _prepare(_site_url, commune_from_env())
     _reference = model.reference
-    _tooltips = {lang: Tooltips({untranslated.strip(model.t(lang, "glossary", tid, "abbr")):
-                                 untranslated.strip(model.t(lang, "glossary", tid, "meaning"))
-                                 for tid in model.glossary}) for lang in model.languages}
     config.site_url = renderer.site_url or config.site_url  # a commune's own address, if it has one
 
     i18n = config.plugins.get("i18n")
@@ -249,8 +247,11 @@ def _prepare(site_url: str, commune: str | None):
             files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards}
         except PictogramError as exc:
             raise PluginError(str(exc)) from None
+        tooltips = {lang: Tooltips({untranslated.strip(model.t(lang, "glossary", tid, "abbr")):
+                                    untranslated.strip(model.t(lang, "glossary", tid, "meaning"))
+                                    for tid in model.glossary}) for lang in model.languages}
         _prepared.clear()
-        _prepared[key] = (model, renderer, files)
+        _prepared[key] = (model, renderer, files, tooltips)
     return _prepared[key]
 
 

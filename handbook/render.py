@@ -7,6 +7,7 @@ are ``PATH.LANG.md`` (mkdocs-static-i18n's suffix structure).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from pathlib import Path
@@ -52,24 +53,33 @@ def qr_svg(payload: str) -> str:
     return code.svg_inline(border=2, dark="#000", light="#fff", omitsize=True)  # sized by CSS
 
 
+@functools.cache
+def environment() -> jinja2.Environment:
+    """One template environment per process: its compiled templates serve every build (many
+    communes' handbooks are built in one process; templates change only between processes, and
+    the loader still reloads a template whose file changed)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Markdown's attribute lists use "{#id}", Jinja's default comment opener
+        comment_start_string="{#-#",
+        comment_end_string="#-#}",
+    )
+    env.filters["md"] = md_escape
+    env.filters["html"] = html_escape
+    return env
+
+
 class Renderer:
     def __init__(self, model: Model, site_url: str = "", cards: dict | None = None):
         self.model = model
         self.cards_available = bool(cards)
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            # Markdown's attribute lists use "{#id}", Jinja's default comment opener
-            comment_start_string="{#-#",
-            comment_end_string="#-#}",
-        )
-        self.env.filters["md"] = md_escape
-        self.env.filters["html"] = html_escape
+        self.env = environment()
 
     def pages(self) -> dict[str, tuple[str, dict]]:
         """Each generated page (language-neutral path) with its template and context."""
