@@ -67,6 +67,7 @@ def test_a_tap_on_a_glossary_term_shows_its_meaning(browser, server, model, lang
     term = page.locator("article abbr", has_text="VNeID").first
     term.scroll_into_view_if_needed()
     term.tap()
+    page.wait_for_function("el => el.hasAttribute('aria-describedby')", arg=term.element_handle(), timeout=5_000)
     tooltip = page.locator("#" + term.get_attribute("aria-describedby"))
     tooltip.wait_for(state="visible", timeout=5_000)
     assert " ".join(model.t(lang, "glossary", "vneid", "meaning").split()) in " ".join(tooltip.inner_text().split())
@@ -83,8 +84,10 @@ def test_the_keyboard_reaches_a_glossary_terms_meaning(browser, server, model):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.tagName === 'ABBR'"):
             break
+    assert page.evaluate("document.activeElement.tagName") == "ABBR", "no glossary term takes the focus"
+    # the theme gives the focused term its tooltip when it sees the focus (a moment later)
+    page.wait_for_function("document.activeElement.hasAttribute('aria-describedby')", timeout=5_000)
     described = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
-    assert described, "no glossary term takes the keyboard's focus"
     tooltip = page.locator(f"#{described}")
     tooltip.wait_for(state="visible", timeout=5_000)
     meanings = {" ".join(model.t("vi", "glossary", tid, "meaning").split()) for tid in model.glossary}
