@@ -401,7 +401,7 @@ def for_commune(model: Model, commune_id: str) -> Model:
                                related=tuple(r for r in s.related if r in situations))
                   for sid, s in situations.items()}
 
-    def known(values: tuple[str, ...], among: dict) -> tuple[str, ...]:
+    def known(values: tuple[str, ...], among) -> tuple[str, ...]:
         return tuple(v for v in values if v in among)
 
     wizard = model.wizard
@@ -428,7 +428,7 @@ def for_commune(model: Model, commune_id: str) -> Model:
     answers = {r.when[0] for r in rules if len(r.when) == 1 and r.link}
     rules = [r for r in rules if all(w in answers for w in r.when)]
     rule_ids = {r.id for r in rules}
-    rules = [replace(r, replaces=known(r.replaces, dict.fromkeys(rule_ids))) for r in rules]
+    rules = [replace(r, replaces=known(r.replaces, rule_ids)) for r in rules]
     questions = tuple(q for q in (replace(q, answers=tuple(a for a in q.answers if (q.id, a) in answers))
                                   for q in wizard.questions) if q.answers)
     # without its own plan's default path, a commune's wizard names no path when no rule gives one

@@ -11,10 +11,11 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-_TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+from .htmltext import map_text
+
 # elements whose text gets no tooltip: it would not be read, or not be shown as a tooltip
-_SKIP = {"script", "style", "title", "abbr", "code", "pre", "textarea", "button", "option", "svg", "a"}
+# (scripts and styles are never text to map_text)
+_SKIP = {"title", "abbr", "code", "pre", "textarea", "button", "option", "svg", "a"}
 
 
 class Tooltips:
@@ -33,18 +34,4 @@ class Tooltips:
     def apply(self, html: str) -> str:
         if self.pattern is None:
             return html
-        parts = _TOKEN.split(html)
-        skip: list[str] = []
-        for n, part in enumerate(parts):
-            if n % 2:
-                tag = _TAG.match(part)
-                if tag and tag.group(2).lower() in _SKIP and not part.endswith("/>"):
-                    name = tag.group(2).lower()
-                    if tag.group(1):
-                        if name in skip:
-                            del skip[len(skip) - 1 - skip[::-1].index(name):]
-                    else:
-                        skip.append(name)
-            elif not skip and part.strip():
-                parts[n] = self.pattern.sub(self._wrap, part)
-        return "".join(parts)
+        return map_text(html, lambda text: self.pattern.sub(self._wrap, text), skip=_SKIP)

@@ -9,14 +9,12 @@ index, JSON) the marks are dropped and the text stays as it is.
 
 from __future__ import annotations
 
-import re
-
+from .htmltext import map_text
 from .model import UNTRANSLATED
 
 OPEN, CLOSE = UNTRANSLATED
 _ESCAPED = tuple(f"\\u{ord(c):04x}" for c in UNTRANSLATED)  # as json.dumps writes them
-# the places where markup cannot go: scripts, the title, and every tag with its attributes
-_NO_MARKUP = re.compile(r"(<script\b.*?</script>|<title>.*?</title>|<[^>]*>)", re.S | re.I)
+_NO_MARKUP = ("title",)  # where a span cannot go, besides attributes, scripts and styles
 
 
 def strip(text: str) -> str:
@@ -32,11 +30,6 @@ def mark(html: str, reference: str) -> str:
     """HTML with each marked string in a span of the reference language."""
     if OPEN not in html and CLOSE not in html and "\\ue00" not in html:
         return html
-    parts = _NO_MARKUP.split(html)
-    for n, part in enumerate(parts):
-        if n % 2:
-            parts[n] = strip(part)
-        else:  # text: a marked string may hold inline markup of its own, so each mark is replaced
-            parts[n] = part.replace(OPEN, f'<span class="hb-untranslated" lang="{reference}">') \
-                .replace(CLOSE, "</span>")
-    return "".join(parts)
+    # a marked string may hold inline markup of its own, so each mark is replaced on its own
+    return map_text(html, lambda text: text.replace(OPEN, f'<span class="hb-untranslated" lang="{reference}">')
+                    .replace(CLOSE, "</span>"), skip=_NO_MARKUP, other=strip)

@@ -100,7 +100,7 @@ def commune_sites(project):
 @pytest.mark.parametrize("commune", ["ngok-reo", "thai-hoa", "ia-fixture"])
 def test_each_commune_builds_with_its_own_names_and_plans(commune_sites, model, commune):
     site = commune_sites[commune]
-    profile = load(ROOT).communes.get(commune)
+    profile = model.communes.get(commune)
     name, plans = (profile.name, set(profile.plans)) if profile else ("Ia Thử", {"ngok-reo"})
     home = read_page(site, site / "index.html")
     assert name in home.text  # the site's title and the home page name the commune
