@@ -16,6 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import procedure as procedure_module
+from .procedure import Procedure
+
 REFERENCE_NOTE = "the first language in content/handbook.toml is the authoritative one"
 BLOCK_KINDS = ("meta", "title", "p", "li", "h2", "h3", "h4")
 HEADING_KINDS = ("h2", "h3", "h4")
@@ -173,10 +176,12 @@ class Citation:
 @dataclass(frozen=True)
 class Item:
     id: str
-    phase: str
+    phase: str  # the stage of the file it belongs to (content/procedure.toml)
     network: bool
     cites: tuple[Citation, ...]
     pictogram: str = ""
+    staff_only: bool = False  # a network action staff can do after the person has gone
+    after: tuple[str, ...] = ()  # actions it comes after whenever both are in one procedure
 
 
 @dataclass(frozen=True)
@@ -242,22 +247,24 @@ class Question:
 class WizardPath:
     id: str
     cites: tuple[Citation, ...]
-    guides: tuple[str, ...]
-    items: tuple[str, ...]
+    reading: str = ""  # the handbook's interpretation ([readings.ID]), if any
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
     when: tuple[tuple[str, str], ...]  # (question, answer) pairs, all required
-    guides: tuple[str, ...]
-    items: tuple[str, ...]
+    guides: tuple[str, ...]  # the answer's guides; the first is for a person without the engine
     path: str | None
     defer_network: bool
-    replaces: tuple[str, ...]
-    link: str | None  # the guide for a person without the engine
     cites: tuple[Citation, ...]
     pictogram: str = ""
+    reading: str = ""
+
+    @property
+    def link(self) -> str | None:
+        """The guide a person without the engine is sent to (None: the list of guides)."""
+        return self.guides[0] if self.guides else None
 
 
 @dataclass(frozen=True)
@@ -284,6 +291,7 @@ class Model:
     glossary: dict[str, Term]
     communes: dict[str, Commune]
     wizard: Wizard
+    procedure: Procedure
     icon_sets: dict[str, IconSet]
     pictograms: dict[str, Pictogram]
     kiosk_idle_seconds: int
@@ -328,14 +336,13 @@ class Model:
             return block.vi
         return self.strings[lang]["plans"][plan]["blocks"][block.id]
 
+    def readings(self) -> list[str]:
+        """Every place the handbook interprets the plans ([readings.ID]), once each."""
+        found = [p.reading for p in self.wizard.paths] + [r.reading for r in self.wizard.rules]
+        return [r for r in dict.fromkeys(found + self.procedure.readings) if r]
+
     def situations_of(self, plan: str) -> list[Situation]:
         return [s for s in self.situations.values() if s.plan == plan]
-
-    def expand(self, guides: tuple[str, ...], items: tuple[str, ...]) -> list[str]:
-        """Item ids of some guides' checklists plus some items, once each, in canonical order
-        (the order of content/checklist.toml)."""
-        wanted = {i for g in guides for i in self.situations[g].checklist} | set(items)
-        return [iid for iid in self.items if iid in wanted]
 
     def items_of(self, situation: Situation) -> list[Item]:
         """The situation's checklist items, in phase order (stable within a phase)."""
@@ -405,40 +412,33 @@ def for_commune(model: Model, commune_id: str) -> Model:
         return tuple(v for v in values if v in among)
 
     wizard = model.wizard
-    paths = tuple(replace(p, cites=cites(p.cites), guides=known(p.guides, situations),
-                          items=known(p.items, items)) for p in wizard.paths if cites(p.cites))
+    paths = tuple(replace(p, cites=cites(p.cites)) for p in wizard.paths if cites(p.cites))
     if not paths:
         raise ContentError([Problem("content/wizard.toml", None,
                                     f"no procedure path cites a plan of commune '{commune_id}' "
                                     f"({', '.join(commune.plans)})",
                                     "give a [[path]] a citation of that plan")])
     path_ids = {p.id for p in paths}
+    # without its own plan's default path, a commune's wizard names no path when no rule gives one
+    default = wizard.default if wizard.default in path_ids else None
     rules = []
     for rule in wizard.rules:
-        if not cites(rule.cites):
-            continue
-        guides = known(rule.guides, situations)
-        narrowed = replace(rule, cites=cites(rule.cites), guides=guides, items=known(rule.items, items),
-                           path=rule.path if rule.path in path_ids else None,
-                           link=rule.link if rule.link in situations else (guides[0] if guides else None))
-        gives = narrowed.items or any(situations[g].checklist for g in guides)
-        if narrowed.path or gives:
-            rules.append(narrowed)
-    # an answer stays when its own rule does and still has a guide for people without the engine
-    answers = {r.when[0] for r in rules if len(r.when) == 1 and r.link}
+        if cites(rule.cites):  # a rule whose path is not there proposes the default one instead
+            rules.append(replace(rule, cites=cites(rule.cites), guides=known(rule.guides, situations),
+                                 path=rule.path if rule.path in path_ids else default))
+    answers = {r.when[0] for r in rules if len(r.when) == 1}  # an answer stays with its own rule
     rules = [r for r in rules if all(w in answers for w in r.when)]
-    rule_ids = {r.id for r in rules}
-    rules = [replace(r, replaces=known(r.replaces, rule_ids)) for r in rules]
     questions = tuple(q for q in (replace(q, answers=tuple(a for a in q.answers if (q.id, a) in answers))
                                   for q in wizard.questions) if q.answers)
-    # without its own plan's default path, a commune's wizard names no path when no rule gives one
     narrowed_wizard = replace(wizard, questions=questions, paths=paths, rules=tuple(rules),
-                              defer_cites=cites(wizard.defer_cites),
-                              default=wizard.default if wizard.default in path_ids else None)
+                              defer_cites=cites(wizard.defer_cites), default=default)
+    conditions = {f"{q}:{a}" for q, a in answers} | {f"path:{p}" for p in path_ids}
+    items = {iid: replace(i, after=known(i.after, items)) for iid, i in items.items()}
     return replace(model, plans={pid: p for pid, p in model.plans.items() if pid in keep}, items=items,
                    situations=situations, communes={commune.id: commune}, commune=commune,
                    glossary={tid: replace(t, seen_in=cites(t.seen_in)) for tid, t in model.glossary.items()},
-                   wizard=narrowed_wizard)
+                   wizard=narrowed_wizard,
+                   procedure=procedure_module.narrow(model.procedure, items, conditions, keep))
 
 
 class _Loader:
@@ -505,19 +505,19 @@ class _Loader:
     def run(self) -> Model | None:
         config = self.source("handbook.toml")
         languages: list[str] = []
-        phases: list[str] = []
         self.kiosk_idle_seconds = 90
-        if config.ok and self.fields(config, 1, config.data, {"languages": list, "phases": list},
+        if config.ok and self.fields(config, 1, config.data, {"languages": list},
                                      {"kiosk_idle_seconds": int}, "handbook.toml"):
             self.kiosk_idle_seconds = config.data.get("kiosk_idle_seconds", 90)
             if self.kiosk_idle_seconds < 10:
                 config.error(config.find("kiosk_idle_seconds"), "kiosk_idle_seconds is under 10",
                              "give people time to read: 60 to 180 seconds")
             languages = [str(x) for x in config.data["languages"]]
-            phases = [str(x) for x in config.data["phases"]]
             if not languages:
                 config.error(config.find("languages"), "no language is listed",
                              'list at least the authoritative language: languages = ["vi"]')
+        # the stages of a file are the checklist's phases; their variants are read after the wizard
+        procedure_src, phases = procedure_module.stage_ids(self)
         self.languages, self.phases = languages, phases
         # A file with a problem of its own is "unreliable": references into it are not checked,
         # so one mistake is reported once, not again by everything that points at it.
@@ -528,14 +528,18 @@ class _Loader:
         self.situations = self.tracked("situations", self.load_situations)
         self.glossary = self.load_glossary()
         self.communes = self.load_communes()
-        self.wizard = self.load_wizard()
+        self.wizard = self.tracked("wizard", self.load_wizard)
+        self.procedure = self.tracked("procedure", lambda: procedure_module.load(
+            self, procedure_src, self.answer_ids, [p.id for p in self.wizard.paths], self.wizard.default))
+        if "items" not in self.unreliable:
+            procedure_module.check_order(self)
         self.strings = self.load_strings()
         if not self.problems:
             self.secondary_checks()
         if self.problems:
             return None
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
-                     self.glossary, self.communes, self.wizard, self.icon_sets, self.pictograms,
+                     self.glossary, self.communes, self.wizard, self.procedure, self.icon_sets, self.pictograms,
                      self.kiosk_idle_seconds, self.strings, untranslated=self.untranslated,
                      required=self.required_count)
 
@@ -643,7 +647,8 @@ class _Loader:
         for n, raw in enumerate(src.data.get("item", [])):
             line = starts[n] if n < len(starts) else None
             if not self.fields(src, line, raw, {"id": str, "phase": str, "network": bool, "cites": list,
-                                                "pictogram": str}, {}, _label("item", n, raw)):
+                                                "pictogram": str}, {"staff_only": bool, "after": list},
+                               _label("item", n, raw)):
                 if isinstance(raw.get("id"), str) and raw["id"] not in items:
                     # keep the id known, so its mistake is not reported again by every user of it
                     items[raw["id"]] = Item(raw["id"], "", False, ())
@@ -663,8 +668,25 @@ class _Loader:
                 src.error(line, f"{what} cites nothing", "every item must cite the plan section it comes from")
             cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
             self.pictogram_ref(src, line, raw["pictogram"], what)
-            items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"])
+            if raw.get("staff_only") and not raw["network"]:
+                src.error(src.find("staff_only", line or 1), f"{what}: staff_only is for actions that need "
+                          "the network", "remove staff_only, or set network = true")
+            items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"],
+                              raw.get("staff_only", False), tuple(raw.get("after", [])))
+        for iid, item in items.items():
+            for other in item.after:
+                if other not in items or other == iid:
+                    src.error(src.find("after", src.find(f'"{iid}"') or 1),
+                              f"item '{iid}': after names '{other}', which is not another item",
+                              "name the id of an item in this file")
         return items
+
+    def report_cycle(self, cycle: list[str]) -> None:
+        """An ``after`` cycle among items: no order can satisfy it."""
+        src = Source(self.root, self.content / "checklist.toml", self.problems)
+        src.error(src.find("after", src.find(f'id = "{cycle[0]}"') or 1),
+                  f"the items' 'after' form a cycle: {' → '.join(reversed(cycle))}",
+                  "remove one of these 'after' entries: each must come after the next one only")
 
     def load_situations(self) -> dict[str, Situation]:
         src = self.source("situations.toml")
@@ -742,15 +764,15 @@ class _Loader:
         """Checks whose failures are usually consequences of another mistake: run them only
         when everything else is valid, so one mistake gives one message."""
         used = {i for s in self.situations.values() for i in s.checklist}
-        used |= {i for p in self.wizard.paths for i in p.items}
-        used |= {i for r in self.wizard.rules for i in r.items}
+        used |= {i for stage in self.procedure.stages for v in stage.variants for i in v.items}
         items_src = Source(self.root, self.content / "checklist.toml", [])
         for iid in self.items:
             if iid not in used:
                 self.problems.append(Problem(items_src.rel, items_src.find(f'"{iid}"'),
                                              f"item '{iid}' is in no situation's checklist "
-                                             "and in no wizard rule",
-                                             "add it to a situation or a rule, or remove it"))
+                                             "and in no stage of the procedure",
+                                             "add it to a situation or to a variant of "
+                                             "content/procedure.toml, or remove it"))
         used_pictograms = ({i.pictogram for i in self.items.values()}
                            | {s.pictogram for s in self.situations.values()}
                            | {r.pictogram for r in self.wizard.rules if r.pictogram})
@@ -760,6 +782,7 @@ class _Loader:
                 self.problems.append(Problem(pictograms_src.rel, pictograms_src.find(f'"{pid}"'),
                                              f"pictogram '{pid}' is used nowhere",
                                              "use it for an item, a situation or an answer, or remove it"))
+        self.check_wording()
         for lang, src in self.string_sources.items():
             required = self.required_strings(lang, self.reference_ui)
             for path, _ in _leaves(src.data):
@@ -768,6 +791,33 @@ class _Loader:
                               f"unknown string {'.'.join(path)} (nothing in the model uses it)",
                               "remove it, or fix its spelling to match an id in the content"
                               + (f"; {REFERENCE_NOTE}" if path[0] == "ui" else ""))
+
+    def check_wording(self) -> None:
+        """Short enough to act on: a checklist step (all its parts) and a support-slip sentence
+        have a word limit in every language."""
+        for lang, src in self.string_sources.items():
+            texts = self.strings[lang]
+            seen: set[frozenset[str]] = set()
+            for stage in self.procedure.stages:
+                for variant in stage.variants:
+                    for step in variant.steps:
+                        if frozenset(step) in seen:
+                            continue
+                        seen.add(frozenset(step))
+                        words = sum(len(texts["items"][iid]["text"].split()) for iid in step)
+                        if words > procedure_module.STEP_WORDS:
+                            src.error(src.key_line(("items", step[-1]), "text"),
+                                      f"the step {' + '.join(step)} (content/procedure.toml:{variant.line}) "
+                                      f"has {words} words",
+                                      f"a checklist step has at most {procedure_module.STEP_WORDS} words: "
+                                      "shorten these items' text, or split the step in two")
+            for line in self.procedure.slip:
+                words = len(texts["slip_lines"][line.id]["text"].split())
+                if words > procedure_module.SLIP_WORDS:
+                    src.error(src.key_line(("slip_lines",), f"{line.id}.text") or src.key_line(("slip_lines",)),
+                              f"slip_lines.{line.id} has {words} words",
+                              f"a support-slip sentence has at most {procedure_module.SLIP_WORDS} words, "
+                              "in plain language")
 
     def load_glossary(self) -> dict[str, Term]:
         src = self.source("glossary.toml")
@@ -837,6 +887,7 @@ class _Loader:
     def load_wizard(self) -> Wizard:
         src = self.source("wizard.toml")
         empty = Wizard((), (), (), self.phases[-1] if self.phases else "", ())
+        self.answer_ids: dict[str, str] = {}
         if not src.ok or not self.fields(
                 src, 1, src.data, {"question": "tables", "path": "tables", "rule": "tables",
                                    "defer": dict}, {}, "wizard.toml"):
@@ -865,21 +916,19 @@ class _Loader:
                               "give every answer, across all questions, its own lower-case id")
                 answer_ids[answer] = raw["id"]
             questions.append(Question(raw["id"], tuple(raw["answers"])))
+        self.answer_ids = answer_ids
         known_answers = [f"{q}:{a}" for a, q in answer_ids.items()]
 
         paths: list[WizardPath] = []
         starts = src.table_starts("path")
         for n, raw in enumerate(data["path"]):
             line = starts[n] if n < len(starts) else None
-            if not self.fields(src, line, raw, {"id": str, "cites": list},
-                               {"guides": list, "items": list}, _label("path", n, raw)):
+            if not self.fields(src, line, raw, {"id": str, "cites": list}, {"reading": str},
+                               _label("path", n, raw)):
                 continue
             what = f"path '{raw['id']}'"
-            check_ids(raw.get("guides", []), list(self.situations), line, what, "guide")
-            check_ids(raw.get("items", []), list(self.items), line, what, "item")
             cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
-            paths.append(WizardPath(raw["id"], cites, tuple(raw.get("guides", [])),
-                                    tuple(raw.get("items", []))))
+            paths.append(WizardPath(raw["id"], cites, raw.get("reading", "")))
         if not paths:
             src.error(None, "no procedure path is defined", "add [[path]] tables, most constrained first")
         path_ids = [p.id for p in paths]
@@ -896,8 +945,7 @@ class _Loader:
 
         rules: list[Rule] = []
         starts = src.table_starts("rule")
-        optional = {"guides": list, "items": list, "path": str, "defer_network": bool,
-                    "replaces": list, "link": str, "pictogram": str}
+        optional = {"guides": list, "path": str, "defer_network": bool, "pictogram": str, "reading": str}
         for n, raw in enumerate(data["rule"]):
             line = starts[n] if n < len(starts) else None
             if not self.fields(src, line, raw, {"id": str, "when": list, "cites": list}, optional,
@@ -911,23 +959,14 @@ class _Loader:
                 src.error(line, f"{what} has an empty 'when'", 'list the answers, e.g. ["who:elderly"]')
             check_ids(raw["when"], known_answers, line, what, "answer")
             check_ids(raw.get("guides", []), list(self.situations), line, what, "guide")
-            check_ids(raw.get("items", []), list(self.items), line, what, "item")
             if "path" in raw:
                 check_ids([raw["path"]], path_ids, line, what, "path")
-            if "link" in raw:
-                check_ids([raw["link"]], list(self.situations), line, what, "guide")
             cites = tuple(c for c in (self.citation(src, line, x, what) for x in raw["cites"]) if c)
-            link = raw.get("link") or (raw.get("guides") or [None])[0]
             if "pictogram" in raw:
                 self.pictogram_ref(src, line, raw["pictogram"], what)
             rules.append(Rule(raw["id"], tuple(tuple(w.split(":", 1)) for w in raw["when"]),
-                              tuple(raw.get("guides", [])), tuple(raw.get("items", [])),
-                              raw.get("path"), raw.get("defer_network", False),
-                              tuple(raw.get("replaces", [])), link, cites, raw.get("pictogram", "")))
-        rule_ids = [r.id for r in rules]
-        for rule in rules:
-            line = src.find(f'id = "{rule.id}"')
-            check_ids(rule.replaces, rule_ids, line, f"rule '{rule.id}'", "rule")
+                              tuple(raw.get("guides", [])), raw.get("path"), raw.get("defer_network", False),
+                              cites, raw.get("pictogram", ""), raw.get("reading", "")))
         for question in questions:
             for answer in question.answers:
                 single = [r for r in rules if r.when == ((question.id, answer),)]
@@ -938,10 +977,6 @@ class _Loader:
                     src.error(src.find(f'"{question.id}:{answer}"'),
                               f"rule '{single[0].id}' gives answer '{answer}' no pictogram",
                               'add pictogram = "ID" (content/pictograms.toml): it is the answer\'s tile')
-                elif not single[0].link:
-                    src.error(src.find(f'"{question.id}:{answer}"'),
-                              f"rule '{single[0].id}' names no guide for people without the engine",
-                              "give it guides = [...] or link = \"GUIDE-ID\"")
         return Wizard(tuple(questions), tuple(paths), tuple(rules), defer.get("phase", ""), defer_cites,
                       paths[-1].id if paths else None)
 
@@ -988,6 +1023,14 @@ class _Loader:
         for path in self.wizard.paths:
             need("paths", path.id, "title")
             need("paths", path.id, "reason")
+        readings = [p.reading for p in self.wizard.paths] + [r.reading for r in self.wizard.rules]
+        for reading in dict.fromkeys([*readings, *self.procedure.readings]):
+            if reading:  # the same list as Model.readings(), before there is a model
+                need("readings", reading, "text")
+        for conflict in self.procedure.conflicts:
+            need("conflicts", conflict.id, "text")
+        for line in self.procedure.slip:
+            need("slip_lines", line.id, "text")
         return keys
 
     def load_strings(self) -> dict[str, dict[str, Any]]:
@@ -1072,6 +1115,8 @@ def _quote(key: str) -> str:
 
 
 def _is_kind(value: Any, kind: Any) -> bool:
+    if callable(kind) and not isinstance(kind, type):
+        return kind(value)
     if kind is bool:
         return isinstance(value, bool)
     if kind is list:
@@ -1084,4 +1129,4 @@ def _is_kind(value: Any, kind: Any) -> bool:
 def _kind_name(kind: Any) -> str:
     names = {str: "a string", bool: "true or false", list: "a list of strings",
              "tables": "a list of [[tables]]"}
-    return names.get(kind, str(kind))
+    return names.get(kind, getattr(kind, "description", str(kind)))

@@ -68,6 +68,7 @@ def environment() -> jinja2.Environment:
         # Markdown's attribute lists use "{#id}", Jinja's default comment opener
         comment_start_string="{#-#",
         comment_end_string="#-#}",
+        extensions=["jinja2.ext.do"],
     )
     env.filters["md"] = md_escape
     env.filters["html"] = html_escape
@@ -168,17 +169,27 @@ class Renderer:
         def communes_of(plan: str) -> list:
             return [c for c in model.communes.values() if plan in c.plans]
 
+        def condition(text: str) -> str:
+            """A variant's condition in words (Markdown): an answer's label, or that a path applies."""
+            kind, _, value = text.partition(":")
+            if kind == "path":
+                return md_escape(t("ui", "rules_path_applies", title=t("paths", value, "title")))
+            return md_escape(t("answers", value, "label"))
+
+        def conditions_text(values, joiner: str) -> str:
+            return (", " if joiner == "," else f" {joiner} ").join(condition(v) for v in values)
+
         if template == "wizard.md.j2":
-            context = {**context, "wizard_config": self.wizard_config(lang, t, url)}
+            context = {**context, "wizard_config": self.wizard_config(lang, t, url, asset)}
         return self.env.get_template(template).render(
             model=model, lang=lang, t=t, link=link, url=url, cite=cite, anchor=anchor,
             commune_kind=commune_kind, path=path, citation=Citation, pic=pic, cite_html=cite_html, asset=asset,
-            absolute=absolute, qr=qr_svg, communes_of=communes_of,
+            absolute=absolute, qr=qr_svg, communes_of=communes_of, condition=condition, conditions_text=conditions_text, zip=zip,
             reference=model.reference, is_translation=lang != model.reference,
             reference_link=self.reference_link(path, lang), **context,
         )
 
-    def wizard_config(self, lang: str, t, url) -> dict:
+    def wizard_config(self, lang: str, t, url, asset) -> dict:
         """What the wizard page's script needs to show a result: labels and links (the rules and
         the checklist texts come from the engine itself)."""
         model = self.model
@@ -192,11 +203,16 @@ class Renderer:
         for rule in model.wizard.rules:
             if len(rule.when) == 1:
                 ((_, answer),) = rule.when
-                answers[answer] = {"label": t("answers", answer, "label"),
-                                   "guide": url(f"guides/{rule.link}.md"),
-                                   "guide_title": t("situations", rule.link, "title")}
+                guide = f"guides/{rule.link}.md" if rule.link else "guides/index.md"
+                answers[answer] = {"label": t("answers", answer, "label"), "guide": url(guide),
+                                   "guide_title": t("situations", rule.link, "title") if rule.link
+                                   else t("ui", "wizard_all_guides"),
+                                   "pictogram": asset(f"assets/pictograms/{rule.pictogram}.svg"),
+                                   "width": 32 * len(model.pictograms[rule.pictogram].icons)}
         keys = ("loading", "stage_runtime", "stage_engine", "ready", "waiting", "failed", "slow",
-                "network", "printed_on", "none", "path_label", "why", "checklist", "sources")
+                "network", "printed_on", "none", "path_label", "why", "checklist", "sources", "notes",
+                "follows", "empty")
+        slip = ("title", "chosen", "lead", "counter", "needs", "path", "none")
         return {
             "lang": lang,
             "questions": [q.id for q in model.wizard.questions],
@@ -204,7 +220,11 @@ class Renderer:
             "answers": answers,
             "phases": {p: t("phases", p) for p in model.phases},
             "paths": {p.id: t("paths", p.id, "title") for p in model.wizard.paths},
+            "plans": {p: t("plans", p, "short") for p in model.plans} if len(model.plans) > 1 else {},
+            "rules": url("wizard/rules.md"),
             "text": {**{key: t("ui", f"wizard_{key}") for key in keys},
+                     **{f"slip_{key}": t("ui", f"slip_{key}") for key in slip},
+                     "reading": t("ui", "rules_reading"),
                      **{key: t("ui", key) for key in ("offline_save", "offline_saving",
                                                       "offline_saved", "offline_failed")}},
         }

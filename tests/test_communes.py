@@ -31,6 +31,9 @@ def cited_plans(data: dict) -> set[str]:
     cites = [c for item in data["items"].values() for c in item["cites"]]
     cites += [c for rule in data["rules"] for c in rule["cites"]]
     cites += [c for path in data["paths"] for c in path["cites"]] + data["defer"]["cites"]
+    cites += [c for stage in data["stages"] for v in stage["variants"] for step in v["steps"]
+              for c in step["sources"]]
+    cites += [c for conflict in data["conflicts"] for c in conflict["cites"]]
     return {c.split(":", 1)[0] for c in cites}
 
 

@@ -5,6 +5,9 @@ with nothing installed: standard library only).
     python3 -m wizard vocabulary --lang en [--json]
     python3 -m wizard checklist --commune ngok-reo ...   (one commune's plans only)
 
+The checklist prints the path, any note on answers that cannot both hold, the procedure stage
+by stage, where the handbook interprets the plans (*), and the citizen's support slip (>).
+
 An unknown id exits with status 2 and lists the valid ids.
 """
 
@@ -82,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{strings['paths'][path['id']]['title']} ({path['id']})")
         print(f"  {path['reason']}")
         print(f"  [{', '.join(path['sources'])}]")
+    for note in result["notes"]:
+        print(f"\n! {note['text']}  [{', '.join(note['sources'])}]")
     phase = None
     for item in result["items"]:
         if item["phase"] != phase:
@@ -89,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{strings['phases'][phase]}")
         network = " (network)" if item["needs_network"] else ""
         print(f"  [ ] {item['text']}{network}  [{', '.join(item['sources'])}]")
+    for reading in result["readings"]:
+        print(f"\n* {reading['text']}")
+    if result["slip"]:
+        print()
+        for line in result["slip"]:
+            print(f"  > {line['text']}  [{', '.join(line['sources'])}]")
     return 0
 
 

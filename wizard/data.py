@@ -6,25 +6,36 @@ The same export feeds the command line, the tests and the browser (written into 
 from __future__ import annotations
 
 from handbook.model import Model
+from handbook.procedure import SLIP_LINES
 
 
 def export(model: Model) -> dict:
-    wizard = model.wizard
-    expand = model.expand
+    wizard, procedure = model.wizard, model.procedure
+
+    def cites(values) -> list[str]:
+        return [str(c) for c in values]
+
     return {
         "languages": list(model.languages),
         "phases": list(model.phases),
         "questions": [{"id": q.id, "answers": list(q.answers)} for q in wizard.questions],
-        "paths": [{"id": p.id, "cites": [str(c) for c in p.cites], "items": expand(p.guides, p.items)}
-                  for p in wizard.paths],
+        "paths": [{"id": p.id, "cites": cites(p.cites), "reading": p.reading} for p in wizard.paths],
         "default_path": wizard.default,  # None: no path unless a rule gives one
-        "defer": {"phase": wizard.defer_phase, "cites": [str(c) for c in wizard.defer_cites]},
-        "rules": [{"id": r.id, "when": [list(w) for w in r.when], "items": expand(r.guides, r.items),
-                   "path": r.path, "defer_network": r.defer_network, "replaces": list(r.replaces),
-                   "cites": [str(c) for c in r.cites]} for r in wizard.rules],
-        # canonical order: the order of content/checklist.toml
-        "items": {iid: {"phase": i.phase, "network": i.network, "cites": [str(c) for c in i.cites]}
-                  for iid, i in model.items.items()},
+        "defer": {"phase": wizard.defer_phase, "cites": cites(wizard.defer_cites)},
+        "rules": [{"id": r.id, "when": [list(w) for w in r.when], "path": r.path,
+                   "defer_network": r.defer_network, "cites": cites(r.cites), "reading": r.reading}
+                  for r in wizard.rules],
+        "stages": [{"id": s.id, "way": s.way, "variants": [
+            {"when": list(v.when), "any": list(v.any), "unless": list(v.unless), "reading": v.reading,
+             "steps": [{"items": list(step), "sources": cites(sources)}
+                       for step, sources in zip(v.steps, v.sources, strict=True)]}
+            for v in s.variants]} for s in procedure.stages],
+        "conflicts": [{"id": c.id, "when": list(c.when), "drop": list(c.drop), "cites": cites(c.cites)}
+                      for c in procedure.conflicts],
+        "slip": [{"id": line.id, "items": list(line.items)} for line in procedure.slip],
+        "slip_max": SLIP_LINES,
+        "items": {iid: {"phase": i.phase, "network": i.network, "staff_only": i.staff_only,
+                        "after": list(i.after), "cites": cites(i.cites)} for iid, i in model.items.items()},
         "strings": {lang: {
             "items": {iid: model.t(lang, "items", iid, "text") for iid in model.items},
             "paths": {p.id: {"title": model.t(lang, "paths", p.id, "title"),
@@ -34,5 +45,8 @@ def export(model: Model) -> dict:
                           for q in wizard.questions},
             "answers": {a: model.t(lang, "answers", a, "label") for _, a in wizard.answers()},
             "phases": {p: model.t(lang, "phases", p) for p in model.phases},
+            "conflicts": {c.id: model.t(lang, "conflicts", c.id, "text") for c in procedure.conflicts},
+            "readings": {r: model.t(lang, "readings", r, "text") for r in model.readings()},
+            "slip": {line.id: model.t(lang, "slip_lines", line.id, "text") for line in procedure.slip},
         } for lang in model.languages},
     }

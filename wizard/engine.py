@@ -1,12 +1,20 @@
-"""The wizard's engine: answers in, a procedure path and a checklist out.
+"""The wizard's engine: answers in, ONE procedure out.
 
 Pure and standard-library only: it runs the same in CPython and in Pyodide. The rules are data
-(see ``wizard.data.export``, made from content/wizard.toml); nothing here knows any answer,
-item or plan by name.
+(see ``wizard.data.export``, made from content/wizard.toml and content/procedure.toml); nothing
+here knows any answer, item, stage or plan by name.
 
     decide(data, who=["elderly"], situation=["outage"], lang="vi")
     → {"path": {"id", "reason", "sources"} or None (no rule gives one and there is no default),
-       "items": [{"id", "text", "phase", "sources", "needs_network"}, ...]}
+       "items": [{"id", "text", "phase", "sources", "needs_network", "parts", "deferred"}, ...],
+       "stages": [{"id", "plans"}], "notes": [{"id", "text", "sources"}],
+       "readings": [{"id", "text"}], "slip": [{"id", "text", "sources"}]}
+
+How: answers that cannot both hold are settled first (the one that gives way is dropped, with a
+note). The matched rules offer paths; the most constrained is the path. Then each stage, in
+order, is done one way (the first variant whose conditions hold) or, for care steps, every way
+that holds; a step that another chosen step already says is merged into it; during an outage a
+staff-only network step waits for the network; within a stage, steps follow the items' `after`.
 """
 
 from __future__ import annotations
@@ -23,16 +31,19 @@ class UnknownAnswer(ValueError):
 
 
 class Engine:
-    """The rule data, indexed once; ``decide`` is then a few set operations."""
+    """The rule data, indexed once; ``decide`` is then a few set operations and one sort."""
 
     def __init__(self, data: dict):
         self.data = data
         self.questions = {q["id"]: q["answers"] for q in data["questions"]}
         self.phase_rank = {p: n for n, p in enumerate(data["phases"])}
-        self.item_rank = {iid: n for n, iid in enumerate(data["items"])}
         self.path_rank = {p["id"]: n for n, p in enumerate(data["paths"])}
         self.paths = {p["id"]: p for p in data["paths"]}
         self.rules = [(frozenset(f"{q}:{a}" for q, a in r["when"]), r) for r in data["rules"]]
+        self.conflicts = [(frozenset(c["when"]), c) for c in data["conflicts"]]
+        self.stages = [(stage, [(frozenset(v["when"]), frozenset(v["any"]), frozenset(v["unless"]), v)
+                                for v in stage["variants"]]) for stage in data["stages"]]
+        self.items = data["items"]
 
     def decide(self, who: Iterable[str] = (), situation: Iterable[str] = (), lang: str | None = None,
                **others: Iterable[str]) -> dict:
@@ -40,7 +51,52 @@ class Engine:
         lang = lang or data["languages"][0]
         if lang not in data["strings"]:
             raise UnknownAnswer("language", [lang], list(data["strings"]))
-        given = {"who": who, "situation": situation, **others}
+        strings = data["strings"][lang]
+        answers = self._answers({"who": who, "situation": situation, **others})
+
+        notes = []
+        for when, conflict in self.conflicts:
+            if when <= answers:
+                answers -= set(conflict["drop"])
+                notes.append({"id": conflict["id"], "text": strings["conflicts"][conflict["id"]],
+                              "sources": list(conflict["cites"])})
+
+        matched = [rule for when, rule in self.rules if when <= answers]
+        offered = {rule["path"] for rule in matched if rule["path"]}
+        if data["default_path"]:
+            offered.add(data["default_path"])
+        path = min(offered, key=self.path_rank.__getitem__) if offered else None
+        facts = answers | {f"path:{p}" for p in offered}
+        readings = [rule["reading"] for rule in matched if rule["reading"]]
+        if path and self.paths[path]["reading"]:
+            readings.append(self.paths[path]["reading"])
+
+        steps = []  # (stage id, parts, sources), in stage order then declaration order
+        for stage, variants in self.stages:
+            for when, any_, unless, variant in variants:
+                if when <= facts and (not any_ or any_ & facts) and not unless & facts:
+                    readings += [variant["reading"]] if variant["reading"] else []
+                    steps += [(stage["id"], step["items"], step["sources"]) for step in variant["steps"]]
+                    if stage["way"] == "one":
+                        break
+
+        items = self._merge(steps, strings, any(rule["defer_network"] for rule in matched))
+        present = {part: item for item in items for part in item["parts"]}
+        return {
+            "path": {"id": path, "reason": strings["paths"][path]["reason"],
+                     "sources": _unique(self.paths[path]["cites"]
+                                        + [c for rule in matched if rule["path"] == path for c in rule["cites"]])}
+            if path else None,
+            "items": items,
+            "stages": [{"id": phase, "plans": _unique([s.split(":", 1)[0] for item in items
+                                                        if item["phase"] == phase for s in item["sources"]])}
+                       for phase in _unique([item["phase"] for item in items])],
+            "notes": notes,
+            "readings": [{"id": r, "text": strings["readings"][r]} for r in _unique(readings)],
+            "slip": self._slip(present, items, strings),
+        }
+
+    def _answers(self, given: dict) -> set[str]:
         answers: set[str] = set()
         for question, values in given.items():
             if question not in self.questions:
@@ -50,35 +106,58 @@ class Engine:
             if unknown:
                 raise UnknownAnswer(f"{question} answer", unknown, list(self.questions[question]))
             answers.update(f"{question}:{value}" for value in values)
+        return answers
 
-        matched = [rule for when, rule in self.rules if when <= answers]
-        replaced = {rid for rule in matched for rid in rule["replaces"]}
-        matched = [rule for rule in matched if rule["id"] not in replaced]
-
-        offered = {rule["path"] for rule in matched if rule["path"]}
-        path = min(offered, key=self.path_rank.__getitem__) if offered else data["default_path"]
-        path_data = self.paths[path] if path else {"cites": [], "items": []}
-        path_sources = list(path_data["cites"])
-        for rule in matched:
-            if rule["path"] == path:
-                path_sources += rule["cites"]
-
-        wanted = {iid for rule in matched for iid in rule["items"]} | set(path_data["items"])
-        defer = any(rule["defer_network"] for rule in matched)
-        strings = data["strings"][lang]
+    def _merge(self, steps: list, strings: dict, defer: bool) -> list[dict]:
+        """One entry per action: a step that another chosen step holds is merged into it (the
+        largest, then the first, keeps the place), its sources added; then deferral and order."""
+        sets = [frozenset(parts) for _, parts, _ in steps]
+        keeper = [max((j for j in range(len(steps)) if sets[i] <= sets[j]), key=lambda j: (len(sets[j]), -j))
+                  for i in range(len(steps))]
+        sources: dict[int, list[str]] = {}
+        for i, k in enumerate(keeper):
+            sources.setdefault(k, []).extend(steps[i][2])
+        defer_to, defer_cites = self.data["defer"]["phase"], self.data["defer"]["cites"]
         items = []
-        for iid in wanted:
-            item = data["items"][iid]
-            phase, sources = item["phase"], list(item["cites"])
-            if defer and item["network"]:
-                phase = data["defer"]["phase"]
-                sources += data["defer"]["cites"]
-            items.append({"id": iid, "text": strings["items"][iid], "phase": phase,
-                          "sources": _unique(sources), "needs_network": item["network"]})
-        items.sort(key=lambda i: (self.phase_rank[i["phase"]], self.item_rank[i["id"]]))
-        return {"path": {"id": path, "reason": strings["paths"][path]["reason"],
-                         "sources": _unique(path_sources)} if path else None,
-                "items": items}
+        for index, (stage, parts, _) in enumerate(steps):
+            if keeper[index] != index:
+                continue
+            networked = [p for p in parts if self.items[p]["network"]]
+            deferred = defer and bool(networked) and all(self.items[p]["staff_only"] for p in networked)
+            items.append({"id": parts[0], "text": " ".join(strings["items"][p] for p in parts),
+                          "phase": defer_to if deferred else stage,
+                          "sources": _unique(sources[index] + (defer_cites if deferred else [])),
+                          "needs_network": bool(networked), "parts": list(parts), "deferred": deferred})
+        return self._order(items)
+
+    def _order(self, items: list[dict]) -> list[dict]:
+        """By phase; within a phase, after what each step's items come `after`, else as chosen."""
+        ordered = []
+        for phase in sorted({i["phase"] for i in items}, key=self.phase_rank.__getitem__):
+            waiting = [i for i in items if i["phase"] == phase]
+            while waiting:
+                here = {p for i in waiting for p in i["parts"]}
+                ready = next((i for i in waiting if not any(a in here and a not in i["parts"]
+                                                             for p in i["parts"] for a in self.items[p]["after"])),
+                             waiting[0])  # a cycle cannot reach here: the content check refuses it
+                ordered.append(ready)
+                waiting.remove(ready)
+        return ordered
+
+    def _slip(self, present: dict, items: list[dict], strings: dict) -> list[dict]:
+        """The citizen's support slip: the most important lines whose items are in the procedure,
+        at most ``slip_max``, in procedure order; each cites the steps it speaks for."""
+        position = {id(item): n for n, item in enumerate(items)}
+        chosen = []
+        for line in self.data["slip"]:
+            steps = [present[i] for i in line["items"] if i in present]
+            if steps:
+                chosen.append((min(position[id(s)] for s in steps), line["id"],
+                               _unique([c for s in steps for c in s["sources"]])))
+            if len(chosen) == self.data["slip_max"]:
+                break
+        return [{"id": lid, "text": strings["slip"][lid], "sources": sources}
+                for _, lid, sources in sorted(chosen, key=lambda c: c[0])]
 
 
 def _unique(values: list[str]) -> list[str]:
