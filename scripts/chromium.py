@@ -12,7 +12,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 
 def complete_wizard(page, who=(), situation=()):
-    """Answer the wizard's two questions with the mouse and wait for the checklist."""
+    """Answer the wizard's two questions with the mouse and wait for the result (the staff's
+    checklist, or the citizen's support slip at the kiosk)."""
     for answer in who:
         page.click(f'.hb-choice[data-answer="{answer}"]')
     page.click('[data-step="who"] [data-go="next"]')
@@ -20,4 +21,4 @@ def complete_wizard(page, who=(), situation=()):
         page.click(f'.hb-choice[data-answer="{answer}"]')
     page.click('[data-step="situation"] [data-go="next"]')
     page.click('[data-step="summary"] [data-go="result"]')
-    page.wait_for_selector(".hb-result .hb-item")
+    page.wait_for_selector(".hb-result .hb-path, .hb-result .hb-slip", state="attached")

@@ -39,27 +39,37 @@
   const script = document.currentScript;
   const root = new URL("../../", script.src); // this file is assets/javascripts/handbook.js
 
+  // The kiosk (/kiosk/) and every page opened from it (?kiosk): each link followed stays in kiosk
+  // mode, also those drawn later (results, search results).
+  const fromKiosk = new URLSearchParams(location.search).has("kiosk");
+  if (fromKiosk || document.querySelector('#hb-wizard[data-kiosk="true"]')) {
+    const keepKiosk = (link) => {
+      const target = new URL(link.href, location.href);
+      if (target.origin === location.origin && !target.pathname.endsWith("/kiosk/")
+          && !target.searchParams.has("kiosk")) {
+        target.searchParams.set("kiosk", "");
+        link.href = target.href;
+      }
+    };
+    for (const link of document.querySelectorAll("a[href]")) keepKiosk(link);
+    for (const type of ["pointerdown", "click", "keydown"]) {
+      document.addEventListener(type, (event) => {
+        const link = event.target.closest?.("a[href]");
+        if (link) keepKiosk(link);
+      }, true);
+    }
+  }
+
   // A page opened from the lookup kiosk (?kiosk): a big way back, and back by itself when idle.
-  if (new URLSearchParams(location.search).has("kiosk")) {
+  if (fromKiosk) {
     // the theme's logo links to this language's home page; the kiosk is beside it
-    const languageHome = document.querySelector("a.md-logo")?.getAttribute("href") || ".";
-    const home = new URL(`${languageHome.replace(/\/?$/, "/")}kiosk/`, location.href);
+    const languageHome = new URL(document.querySelector("a.md-logo")?.getAttribute("href") || ".", location.href);
+    const home = new URL("kiosk/", `${languageHome.origin}${languageHome.pathname.replace(/\/?$/, "/")}`);
     const button = document.querySelector(".hb-kiosk-home");
     if (button) {
       button.href = home.href;
       button.hidden = false;
     }
-    // every link followed stays in kiosk mode, also those drawn later (search results)
-    const keepKiosk = (event) => {
-      const link = event.target.closest?.("a[href]");
-      if (!link) return;
-      const target = new URL(link.href, location.href);
-      if (target.origin === location.origin && !target.pathname.endsWith("/kiosk/")) {
-        target.searchParams.set("kiosk", "");
-        link.href = target.href;
-      }
-    };
-    for (const type of ["pointerdown", "click", "keydown"]) document.addEventListener(type, keepKiosk, true);
     const idle = (Number(button?.dataset.kioskIdle) || 90) * 1000;
     let last = Date.now();
     for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {

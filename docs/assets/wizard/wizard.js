@@ -16,6 +16,7 @@ function init(root) {
   const statusText = root.querySelector(".hb-engine__text");
   const fallback = root.querySelector(".hb-fallback");
   const resultBox = root.querySelector(".hb-result");
+  const kiosk = root.dataset.kiosk === "true";
   let current = 0;
 
   for (const el of document.querySelectorAll(".hb-nojs")) el.hidden = true;
@@ -38,7 +39,7 @@ function init(root) {
     const go = target.dataset.go;
     if (go === "next") show(current + 1);
     else if (go === "back") show(current - 1);
-    else if (go === "print") window.print();
+    else if (go === "print") print(target.dataset.paper || "a4");
     else if (go === "restart") restart();
     else if (steps.includes(go)) show(steps.indexOf(go));
   });
@@ -54,6 +55,17 @@ function init(root) {
     // focus follows the step (screen readers, keyboards); the page scrolls only if the heading
     // is out of view, and never under the sticky header (scroll-margin-top in wizard.css)
     root.querySelector(`[data-step="${name}"] h2`).focus();
+  }
+
+  // The kiosk prints the citizen's slip on the receipt printer (80 mm) or on A4: receipt.css is
+  // turned on for that one print.
+  function print(paper) {
+    const receipt = document.getElementById("hb-receipt-css");
+    if (receipt) {
+      receipt.media = paper === "receipt" ? "print" : "not all";
+      window.addEventListener("afterprint", () => { receipt.media = "not all"; }, { once: true });
+    }
+    window.print();
   }
 
   function restart() {
@@ -112,7 +124,7 @@ function init(root) {
       seen.add(guide);
       const item = document.createElement("li");
       const link = document.createElement("a");
-      link.href = guide;
+      link.href = kiosk ? `${guide}?kiosk` : guide;
       link.textContent = title;
       item.append(link);
       list.append(item);
@@ -189,7 +201,8 @@ function init(root) {
     resultBox.dataset.computeMs = (performance.now() - started).toFixed(1);
   }
 
-  // ---- the result -------------------------------------------------------------------------
+  // ---- the result ----------------------------------------------------------------------------
+  // Every text comes from the rules or the page's config and goes in as text, never as markup.
 
   function element(tag, className, content) {
     const el = document.createElement(tag);
@@ -198,12 +211,18 @@ function init(root) {
     return el;
   }
 
+  function withKiosk(href) { // a link followed from the kiosk stays in kiosk mode
+    if (!kiosk) return href;
+    const [path, hash] = href.split("#");
+    return `${path}?kiosk${hash === undefined ? "" : `#${hash}`}`;
+  }
+
   function sources(list) {
     const span = element("span", "hb-sources");
     for (const id of list) {
       const cite = config.cites[id];
       const link = element("a", "hb-cite", cite ? cite.label : id);
-      if (cite) link.href = cite.href;
+      if (cite) link.href = withKiosk(cite.href);
       link.dataset.cite = id;
       span.append(link, " ");
     }
@@ -213,7 +232,10 @@ function init(root) {
   function render(result) {
     const printed = root.querySelector(".hb-printed");
     printed.textContent = `${text.printed_on} ${new Date().toLocaleDateString(`${config.lang}-VN`)}`;
+    resultBox.replaceChildren(...(kiosk ? slip(result) : checklist(result)));
+  }
 
+  function pathBox(result) {
     // a commune whose plans give no path for these answers gets the checklist alone
     const path = element("div", "hb-path");
     path.dataset.path = result.path ? result.path.id : "";
@@ -227,9 +249,28 @@ function init(root) {
       why.append(element("strong", "", `${text.why}: `), result.path.reason, " ", sources(result.path.sources));
       path.append(why);
     }
+    return path;
+  }
 
-    const checklist = element("div", "hb-checklist");
-    checklist.append(element("h3", "", text.checklist));
+  function notes(result) {
+    const box = element("div", "hb-notes");
+    box.hidden = !result.notes.length;
+    if (result.notes.length) box.setAttribute("role", "note");
+    box.append(element("p", "hb-notes__title", text.notes));
+    for (const note of result.notes) {
+      const p = element("p", "hb-note", `${note.text} `);
+      p.dataset.note = note.id;
+      p.append(sources(note.sources));
+      box.append(p);
+    }
+    return box;
+  }
+
+  function checklist(result) {
+    const box = element("div", "hb-checklist");
+    box.append(element("h3", "", text.checklist));
+    if (!result.items.length) box.append(element("p", "hb-empty", text.empty));
+    const plansOf = Object.fromEntries(result.stages.map((s) => [s.id, s.plans]));
     let list = null;
     let phase = null;
     for (const item of result.items) {
@@ -237,23 +278,84 @@ function init(root) {
         phase = item.phase;
         const heading = element("h4", "hb-phase", config.phases[phase]);
         heading.dataset.phase = phase;
+        box.append(heading);
+        // a handbook of several plans says whose plan each stage follows
+        const plans = (plansOf[phase] || []).filter((p) => config.plans[p]);
+        if (plans.length) {
+          const follows = element("p", "hb-follows", `${text.follows}: ${plans.map((p) => config.plans[p]).join("; ")}`);
+          follows.dataset.plans = plans.join(" ");
+          box.append(follows);
+        }
         list = element("ul", "hb-checklist__items");
-        checklist.append(heading, list);
+        box.append(list);
       }
       const li = element("li", "hb-item");
       li.dataset.item = item.id;
       li.dataset.phase = item.phase;
+      li.dataset.parts = item.parts.join(" ");
       li.dataset.network = String(item.needs_network);
       const label = element("label", "hb-item__label");
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      label.append(box, " ", item.text);
+      const tick = document.createElement("input");
+      tick.type = "checkbox";
+      label.append(tick, " ", item.text);
       li.append(label);
       if (item.needs_network) li.append(" ", element("span", "hb-network", text.network));
       li.append(" ", sources(item.sources));
       list.append(li);
     }
-    resultBox.replaceChildren(path, checklist);
+    const readings = element("p", "hb-readings");
+    readings.hidden = !result.readings.length;
+    for (const reading of result.readings) {
+      const link = element("a", "hb-reading-link", text.reading);
+      link.href = `${config.rules}#reading-${reading.id}`;
+      link.title = reading.text;
+      link.dataset.reading = reading.id;
+      readings.append(link, " ");
+    }
+    return [pathBox(result), notes(result), box, readings];
+  }
+
+  // The citizen's support slip: their answers as pictures, what the centre will do for them in at
+  // most five plain sentences, and a part to hand over at the counter. No staff orders.
+  function slip(result) {
+    const chosen = config.questions.flatMap(chosenList);
+    const box = element("div", "hb-slip");
+    const answers = element("ul", "hb-slip__answers");
+    answers.setAttribute("aria-label", text.slip_chosen);
+    for (const answer of chosen) {
+      const li = element("li", "hb-slip__answer");
+      li.dataset.answer = answer;
+      const pic = element("img", "hb-slip__pic");
+      pic.src = config.answers[answer].pictogram;
+      pic.alt = "";
+      pic.width = config.answers[answer].width;
+      pic.height = 32;
+      li.append(pic, element("span", "", config.answers[answer].label));
+      answers.append(li);
+    }
+    box.append(element("h3", "hb-slip__heading", text.slip_chosen), chosen.length ? answers : element("p", "", text.none));
+    box.append(element("h3", "hb-slip__heading", text.slip_lead));
+    const lines = element("ul", "hb-slip__lines");
+    for (const line of result.slip) {
+      const li = element("li", "hb-slip__line", `${line.text} `);
+      li.dataset.slip = line.id;
+      li.append(sources(line.sources));
+      lines.append(li);
+    }
+    box.append(result.slip.length ? lines : element("p", "hb-slip__line", text.slip_none));
+    const counter = element("div", "hb-slip__counter");
+    counter.append(element("h3", "hb-slip__heading", text.slip_counter), element("p", "", text.slip_needs));
+    const needs = element("ul", "hb-slip__needs");
+    for (const answer of chosen) needs.append(element("li", "", config.answers[answer].label));
+    if (chosen.length) counter.append(needs);
+    if (result.path) {
+      const path = element("p", "hb-slip__path", `${text.slip_path}: ${config.paths[result.path.id]} `);
+      path.dataset.path = result.path.id;
+      path.append(sources(result.path.sources));
+      counter.append(path);
+    }
+    box.append(counter);
+    return [box];
   }
 
   // ---- offline: the runtime is saved on demand (it is several MB) -----------------------------
@@ -265,7 +367,6 @@ function init(root) {
     const status = box.querySelector(".hb-offline__status");
     const size = (bytes) =>
       `${(bytes / 1e6).toLocaleString(`${config.lang}-VN`, { maximumFractionDigits: 1 })} MB`;
-    const kiosk = root.dataset.kiosk === "true"; // the kiosk saves by itself: no button
     const saved = () => {
       box.hidden = false;
       status.textContent = text.offline_saved;
@@ -299,7 +400,10 @@ function init(root) {
   // ---- the lookup kiosk: save the runtime for offline use; forget everything when idle ----------
 
   function setupKiosk() {
-    if (root.dataset.kiosk !== "true") return;
+    if (!kiosk) return;
+    // Nothing of this person survives leaving the page: not in the back-forward cache, not on Back.
+    window.addEventListener("pagehide", () => restart());
+    window.addEventListener("pageshow", (event) => { if (event.persisted) restart(); });
     navigator.serviceWorker?.ready.then((registration) =>
       registration.active.postMessage({ type: "save-runtime" }));
     let last = Date.now();
