@@ -12,6 +12,9 @@
   `make communes` builds them), the growth and the cost per commune, against the handbook's
   own build (above);
 - search: the size of the search index (all languages), raw and as served;
+- checklists: the number of steps the wizard gives, median and maximum over every set of 1 to 4
+  answers, in the handbook of every plan and in each commune's, against the rule model before the
+  procedure stages (the engine and content of commit CHECKLIST_BASELINE, taken from git);
 - wizard: time to the first question, time until the engine is ready (cold and warm cache),
   time to compute a checklist, and bytes transferred, against a bare page that only calls
   loadPyodide() from the same runtime files (with Pyodide's own full standard library).
@@ -48,6 +51,26 @@ BARE_CONFIG = """site_name: Bare
 theme:
   name: material
   font: false
+"""
+# The last commit whose checklist was the union of the matched rules' items (before the stages).
+CHECKLIST_BASELINE = "495cbb9"
+CHECKLIST_LENGTHS = """
+import itertools, json, statistics, sys
+sys.path.insert(0, ".")
+from handbook.model import load
+from wizard.data import export
+from wizard.engine import Engine
+out = {}
+for commune in (None, "ngok-reo", "thai-hoa"):
+    data = export(load(".", commune=commune))
+    engine = Engine(data)
+    answers = [(q["id"], a) for q in data["questions"] for a in q["answers"]]
+    out[commune or "all plans"] = row = {}
+    for k in range(1, 5):
+        lengths = [len(engine.decide([a for q, a in c if q == "who"], [a for q, a in c if q == "situation"])["items"])
+                   for c in itertools.combinations(answers, k)]
+        row[str(k)] = {"median": statistics.median(lengths), "max": max(lengths)}
+print(json.dumps(out))
 """
 PAGES = {"home": "/", "guide": "/guides/outage-no-papers/", "plan": "/plans/ngok-reo/",
          "home (en)": "/en/", "guide (en)": "/en/guides/outage-no-papers/"}
@@ -323,6 +346,26 @@ def bench_lighthouse(site: Path, runs: int) -> dict:
     return out
 
 
+def bench_checklists(tmp: Path) -> dict:
+    """Steps per checklist now, and with the model before the procedure stages (from git)."""
+    def lengths(cwd: Path) -> dict:
+        done = subprocess.run([sys.executable, "-c", CHECKLIST_LENGTHS], cwd=cwd, capture_output=True,
+                              text=True, timeout=600, check=True)
+        return json.loads(done.stdout)
+
+    out = {"now": lengths(ROOT), "baseline_commit": CHECKLIST_BASELINE}
+    old = tmp / "checklist-baseline"
+    old.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", CHECKLIST_BASELINE, "content", "handbook",
+                              "wizard"], capture_output=True, timeout=60)
+    if archive.returncode != 0:  # a shallow clone: no baseline to compare with
+        out["before"] = None
+        return out
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True, timeout=60)
+    out["before"] = lengths(old)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -338,6 +381,7 @@ def main() -> None:
         results["search"] = search_index_size(site)
         results["communes"] = bench_communes(tmp, results["build"]["handbook_s"])
         results["transfer"] = bench_transfer(site, tmp / "bare-site-0", 3)
+        results["checklists"] = bench_checklists(tmp)
         results["wizard"] = bench_wizard(site, args.runs)
         results["lighthouse"] = bench_lighthouse(site, 3)
     out = Path(args.out)
@@ -362,6 +406,15 @@ def main() -> None:
     print("transfer, cold cache, as served (brotli or gzip), median of 3:")
     for name, t in results["transfer"].items():
         print(f"  {name:32} {t['kb']:8.1f} KB  {t['requests']:3d} requests")
+    k = results["checklists"]
+    print(f"checklist steps over every set of 1–4 answers: median / max now (targets <= 10, 13, 16, 16)"
+          f", beside the rule model of {k['baseline_commit']}:")
+    for build, rows in k["now"].items():
+        before = (k["before"] or {}).get(build, {})
+        cells = "  ".join(f"{n}: {r['median']:4.1f} / {r['max']:2d}" + (
+            f" (was {before[n]['median']:4.1f} / {before[n]['max']:2d})" if n in before else "")
+            for n, r in rows.items())
+        print(f"  {build:10} {cells}")
     w = results["wizard"]
     print(f"wizard (median of {w['runs']} cold loads, each followed by a warm one; "
           f"{len(ANSWER_SETS)} checklists per load):")
