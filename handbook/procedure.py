@@ -32,6 +32,7 @@ class Variant:
     sources: tuple[tuple["Citation", ...], ...] = ()  # per step: its items' sections under `cites`
     reading: str = ""  # the handbook's interpretation ([readings.ID])
     line: int | None = None
+    announce: bool = False  # (no steps) the result says the stage is skipped for now: it needs the network
 
     @property
     def items(self) -> list[str]:
@@ -155,7 +156,8 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
             cursor += 1
             vwhat = f"{what}, variant at line {vline}"
             if not loader.fields(src, vline, raw_variant, {"steps": list_of_steps, "cites": list},
-                                 {"when": list, "any": list, "unless": list, "reading": str}, vwhat):
+                                 {"when": list, "any": list, "unless": list, "reading": str, "announce": bool},
+                                 vwhat):
                 continue
             if not raw_variant["cites"]:
                 src.error(vline, f"{vwhat} cites nothing", "cite the plan sections it stands on")
@@ -190,12 +192,16 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
             if not steps and way == "all":
                 src.error(vline, f"{vwhat} has no steps",
                           "give it steps; only a one-way stage has a variant that skips the stage")
+            if raw_variant.get("announce") and steps:
+                src.error(src.find("announce", vline or 1), f"{vwhat}: only a variant without steps is announced",
+                          "remove announce = true, or the steps")
             sources = tuple(step_sources(step, items, vcites) if all(i in items for i in step) else ()
                             for step in steps)
             variant = Variant(sid, conditions(raw_variant.get("when", []), vline, vwhat),
                               conditions(raw_variant.get("any", []), vline, vwhat),
                               conditions(raw_variant.get("unless", []), vline, vwhat),
-                              tuple(steps), vcites, sources, raw_variant.get("reading", ""), vline)
+                              tuple(steps), vcites, sources, raw_variant.get("reading", ""), vline,
+                              raw_variant.get("announce", False))
             variants.append(variant)
         if not variants:
             src.error(line, f"{what} has no variant", "add [[stage.variant]] tables under it")

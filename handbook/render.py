@@ -211,7 +211,7 @@ class Renderer:
                                    "width": 32 * len(model.pictograms[rule.pictogram].icons)}
         keys = ("loading", "stage_runtime", "stage_engine", "ready", "waiting", "failed", "slow",
                 "network", "printed_on", "none", "path_label", "why", "checklist", "sources", "notes",
-                "follows", "empty")
+                "follows", "empty", "stage_skipped")
         slip = ("title", "chosen", "lead", "counter", "needs", "path", "none")
         return {
             "lang": lang,

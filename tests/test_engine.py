@@ -17,8 +17,9 @@ from wizard.engine import Engine, UnknownAnswer, decide
 # ---- a toy flow ------------------------------------------------------------------------
 
 
-def variant(steps, when=(), any_=(), unless=(), reading=""):
+def variant(steps, when=(), any_=(), unless=(), reading="", announce=False):
     return {"when": list(when), "any": list(any_), "unless": list(unless), "reading": reading,
+            "announce": announce, "cites": ["p:variant"],
             "steps": [{"items": list(s), "sources": [f"p:{s[0]}"]} for s in steps]}
 
 
@@ -130,6 +131,17 @@ def test_toy_outage_defers_staff_only_network_steps_in_dependency_order():
     assert not by_id["cash"]["deferred"] and by_id["cash"]["phase"] == "pay"
 
 
+def test_toy_a_stage_skipped_for_now_is_said_in_its_place():
+    stages = [dict(s) for s in TOY["stages"]]
+    stages[1] = {**stages[1], "variants": [variant([], when=["situation:down"], announce=True),
+                                           *stages[1]["variants"][1:]]}
+    result = Engine({**TOY, "stages": stages}).decide(situation=["down"])
+    assert [s["id"] for s in result["stages"]] == ["work", "pay", "later"]
+    assert result["stages"][0] == {"id": "work", "skipped": True, "sources": ["p:variant"]}
+    assert "paper" not in ids(result) and "online" not in ids(result)  # the stage stays one way: none
+    assert decide(TOY, situation=["down"])["stages"][0] == {"id": "work", "plans": ["p"]}
+
+
 def test_toy_a_step_needing_the_person_is_never_deferred():
     data = {**TOY, "items": {**TOY["items"], "unitpay": item("pay", network=True, after=["enter"])}}
     by_id = {i["id"]: i for i in Engine(data).decide(situation=["down"])["items"]}
@@ -219,8 +231,16 @@ def test_plan_behaviour(engine):
     no_papers = parts(engine.decide(situation=["no-id-papers"]))
     assert no_papers.index("check-population-db") < no_papers.index("guide-look-up-submit")
     password = parts(engine.decide(who=["elderly"], situation=["forgot-password"]))
-    assert password.index("help-recover-steps") < password.index("scan-and-submit")
-    assert "log-in-for-them" not in password
+    # staff who do everything still log in (thai-hoa 1.2) once the password is back (2.1)
+    assert password.index("help-recover-steps") < password.index("log-in-for-them") < password.index("scan-and-submit")
+    # during an outage a stage that needs the network is said to be skipped for now, not dropped
+    outage = engine.decide(situation=["outage"])
+    assert [s["id"] for s in outage["stages"] if s.get("skipped")] == ["account", "payment"]
+    # the slip promises only what this procedure does: no online work by staff during an outage
+    slip = [line["id"] for line in engine.decide(who=["elderly"], situation=["outage"])["slip"]]
+    assert "paper" in slip and "staff-do-it" not in slip
+    # a deaf person is never promised a phone call on the slip
+    assert all("gọi điện" not in line["text"] for line in engine.decide(who=["hearing"])["slip"])
     # answers that cannot both hold: said, with the reason, and the other one gives way
     clash = engine.decide(situation=["outage", "system-slow"])
     assert [n["id"] for n in clash["notes"]] == ["outage-not-slow"]

@@ -87,13 +87,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  [{', '.join(path['sources'])}]")
     for note in result["notes"]:
         print(f"\n! {note['text']}  [{', '.join(note['sources'])}]")
-    phase = None
-    for item in result["items"]:
-        if item["phase"] != phase:
-            phase = item["phase"]
-            print(f"\n{strings['phases'][phase]}")
-        network = " (network)" if item["needs_network"] else ""
-        print(f"  [ ] {item['text']}{network}  [{', '.join(item['sources'])}]")
+    if not result["items"]:
+        print(f"\n{strings['ui']['empty']}")
+    for stage in result["stages"]:
+        print(f"\n{strings['phases'][stage['id']]}")
+        if stage.get("skipped"):
+            print(f"  ({strings['ui']['skipped']})  [{', '.join(stage['sources'])}]")
+        for item in (i for i in result["items"] if i["phase"] == stage["id"]):
+            network = " (network)" if item["needs_network"] else ""
+            print(f"  [ ] {item['text']}{network}  [{', '.join(item['sources'])}]")
     for reading in result["readings"]:
         print(f"\n* {reading['text']}")
     if result["slip"]:

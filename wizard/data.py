@@ -27,6 +27,7 @@ def export(model: Model) -> dict:
                   for r in wizard.rules],
         "stages": [{"id": s.id, "way": s.way, "variants": [
             {"when": list(v.when), "any": list(v.any), "unless": list(v.unless), "reading": v.reading,
+             "announce": v.announce, "cites": cites(v.cites),
              "steps": [{"items": list(step), "sources": cites(sources)}
                        for step, sources in zip(v.steps, v.sources, strict=True)]}
             for v in s.variants]} for s in procedure.stages],
@@ -48,5 +49,6 @@ def export(model: Model) -> dict:
             "conflicts": {c.id: model.t(lang, "conflicts", c.id, "text") for c in procedure.conflicts},
             "readings": {r: model.t(lang, "readings", r, "text") for r in model.readings()},
             "slip": {line.id: model.t(lang, "slip_lines", line.id, "text") for line in procedure.slip},
+            "ui": {"empty": model.t(lang, "ui", "wizard_empty"), "skipped": model.t(lang, "ui", "wizard_stage_skipped")},
         } for lang in model.languages},
     }

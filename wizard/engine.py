@@ -7,7 +7,7 @@ here knows any answer, item, stage or plan by name.
     decide(data, who=["elderly"], situation=["outage"], lang="vi")
     → {"path": {"id", "reason", "sources"} or None (no rule gives one and there is no default),
        "items": [{"id", "text", "phase", "sources", "needs_network", "parts", "deferred"}, ...],
-       "stages": [{"id", "plans"}], "notes": [{"id", "text", "sources"}],
+       "stages": [{"id", "plans"}, or {"id", "skipped": True, "sources"}], "notes": [{"id", "text", "sources"}],
        "readings": [{"id", "text"}], "slip": [{"id", "text", "sources"}]}
 
 How: answers that cannot both hold are settled first (the one that gives way is dropped, with a
@@ -68,15 +68,18 @@ class Engine:
         path = min(offered, key=self.path_rank.__getitem__) if offered else None
         facts = answers | {f"path:{p}" for p in offered}
         readings = [rule["reading"] for rule in matched if rule["reading"]]
-        if path and self.paths[path]["reading"]:
-            readings.append(self.paths[path]["reading"])
+        if path and self.paths[path]["reading"] and not any(rule["path"] == path for rule in matched):
+            readings.append(self.paths[path]["reading"])  # the default path, by default only
 
         steps = []  # (stage id, parts, sources), in stage order then declaration order
+        skipped = {}  # stage id → sources: skipped for now, and said so
         for stage, variants in self.stages:
             for when, any_, unless, variant in variants:
                 if when <= facts and (not any_ or any_ & facts) and not unless & facts:
                     readings += [variant["reading"]] if variant["reading"] else []
                     steps += [(stage["id"], step["items"], step["sources"]) for step in variant["steps"]]
+                    if variant["announce"]:
+                        skipped[stage["id"]] = variant["cites"]
                     if stage["way"] == "one":
                         break
 
@@ -88,9 +91,11 @@ class Engine:
                                         + [c for rule in matched if rule["path"] == path for c in rule["cites"]])}
             if path else None,
             "items": items,
-            "stages": [{"id": phase, "plans": _unique([s.split(":", 1)[0] for item in items
+            "stages": [{"id": phase, "skipped": True, "sources": list(skipped[phase])} if phase in skipped else
+                       {"id": phase, "plans": _unique([s.split(":", 1)[0] for item in items
                                                         if item["phase"] == phase for s in item["sources"]])}
-                       for phase in _unique([item["phase"] for item in items])],
+                       for phase in sorted({item["phase"] for item in items} | set(skipped),
+                                           key=self.phase_rank.__getitem__)],
             "notes": notes,
             "readings": [{"id": r, "text": strings["readings"][r]} for r in _unique(readings)],
             "slip": self._slip(present, items, strings),

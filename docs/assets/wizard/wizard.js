@@ -266,42 +266,47 @@ function init(root) {
     return box;
   }
 
+  function step(item) {
+    const li = element("li", "hb-item");
+    li.dataset.item = item.id;
+    li.dataset.phase = item.phase;
+    li.dataset.parts = item.parts.join(" ");
+    li.dataset.network = String(item.needs_network);
+    const label = element("label", "hb-item__label");
+    const tick = document.createElement("input");
+    tick.type = "checkbox";
+    label.append(tick, " ", item.text);
+    li.append(label);
+    if (item.needs_network) li.append(" ", element("span", "hb-network", text.network));
+    li.append(" ", sources(item.sources));
+    return li;
+  }
+
   function checklist(result) {
     const box = element("div", "hb-checklist");
     box.append(element("h3", "", text.checklist));
     if (!result.items.length) box.append(element("p", "hb-empty", text.empty));
-    const plansOf = Object.fromEntries(result.stages.map((s) => [s.id, s.plans]));
-    let list = null;
-    let phase = null;
-    for (const item of result.items) {
-      if (item.phase !== phase) {
-        phase = item.phase;
-        const heading = element("h4", "hb-phase", config.phases[phase]);
-        heading.dataset.phase = phase;
-        box.append(heading);
-        // a handbook of several plans says whose plan each stage follows
-        const plans = (plansOf[phase] || []).filter((p) => config.plans[p]);
-        if (plans.length) {
-          const follows = element("p", "hb-follows", `${text.follows}: ${plans.map((p) => config.plans[p]).join("; ")}`);
-          follows.dataset.plans = plans.join(" ");
-          box.append(follows);
-        }
-        list = element("ul", "hb-checklist__items");
-        box.append(list);
+    for (const stage of result.stages) {
+      const heading = element("h4", "hb-phase", config.phases[stage.id]);
+      heading.dataset.phase = stage.id;
+      box.append(heading);
+      if (stage.skipped) { // skipped for now (it needs the network), and said so
+        const skipped = element("p", "hb-skipped", `${text.stage_skipped} `);
+        skipped.dataset.phase = stage.id;
+        skipped.append(sources(stage.sources));
+        box.append(skipped);
+        continue;
       }
-      const li = element("li", "hb-item");
-      li.dataset.item = item.id;
-      li.dataset.phase = item.phase;
-      li.dataset.parts = item.parts.join(" ");
-      li.dataset.network = String(item.needs_network);
-      const label = element("label", "hb-item__label");
-      const tick = document.createElement("input");
-      tick.type = "checkbox";
-      label.append(tick, " ", item.text);
-      li.append(label);
-      if (item.needs_network) li.append(" ", element("span", "hb-network", text.network));
-      li.append(" ", sources(item.sources));
-      list.append(li);
+      // a handbook of several plans says whose plan each stage follows
+      const plans = stage.plans.filter((p) => config.plans[p]);
+      if (plans.length) {
+        const follows = element("p", "hb-follows", `${text.follows}: ${plans.map((p) => config.plans[p]).join("; ")}`);
+        follows.dataset.plans = plans.join(" ");
+        box.append(follows);
+      }
+      const list = element("ul", "hb-checklist__items");
+      for (const item of result.items.filter((i) => i.phase === stage.id)) list.append(step(item));
+      box.append(list);
     }
     const readings = element("p", "hb-readings");
     readings.hidden = !result.readings.length;
