@@ -40,7 +40,7 @@ from handbook.tooltips import Tooltips  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
 from handbook.pictograms import PictogramError  # noqa: E402
 from handbook.pictograms import assets as pictogram_assets  # noqa: E402
-from handbook.render import Renderer  # noqa: E402
+from handbook.render import Renderer, html_escape  # noqa: E402
 from wizard.data import export  # noqa: E402
 
 STAGE = ROOT / "build" / "docs"
@@ -77,8 +77,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     theme_languages(config, model)
     for lang_config in i18n.config.languages:
         lang = lang_config.locale
-        lang_config["site_name"] = model.site_name(lang)
-        lang_config["site_description"] = model.t(lang, "ui", "site_description")
+        # the theme writes these into HTML and attributes as they are: they go in escaped, as text
+        lang_config["site_name"] = html_escape(model.site_name(lang))
+        lang_config["site_description"] = html_escape(model.t(lang, "ui", "site_description"))
         lang_config["nav"] = _nav(renderer, model, lang)
         # strings the theme's templates need (the update notice), through i18n's per-language extra
         lang_config["extra"] = {"hb": {**{key: model.t(lang, "ui", key)
@@ -109,7 +110,7 @@ def configure_languages(i18n, model) -> None:
         if lang in configured:
             continue
         entry = I18nPluginLanguage()
-        entry.load_dict({"locale": "en", "name": model.t(lang, "meta", "name"), "build": True})
+        entry.load_dict({"locale": "en", "name": html_escape(model.t(lang, "meta", "name")), "build": True})
         failed, _ = entry.validate()
         if failed:
             raise PluginError(f"content/locales/{lang}.toml: {failed}")
@@ -140,19 +141,35 @@ def theme_languages(config: MkDocsConfig, model) -> None:
 
 
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+# The only inline scripts the build writes: mkdocs-material's two in base.html (the pinned 9.8.1),
+# by the SHA-256 of their text with the page's base URL taken out. The policy allows these and
+# nothing else: a script that came from content (a string that was not escaped) stops the build.
+SCOPE_URL = re.compile(r'new URL\("[^"]*",location\)')
+KNOWN_INLINE_SCRIPTS = {
+    "7eb3684fdacd2881f67b9428983273a29d8774d8bc82622af9b65a8ec1032a90": "theme: __md_scope, __md_get, __md_set",
+    "ffcc0f7735fdab434d257c80e65cec2e88d716991e69757185b7e450e41a5b2f": "theme: open the tab named in the address",
+}
 CSP_BASE = ("default-src 'self'; script-src 'self'{extra}; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
             "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 
 
-def content_security_policy(html: str, wasm: bool) -> str:
-    """The page's policy: only this origin; each inline script allowed by its hash; WebAssembly
-    compilation ('wasm-unsafe-eval', never 'unsafe-eval') only where the wizard runs."""
+def content_security_policy(html: str, wasm: bool, where: str = "a page") -> str:
+    """The page's policy: only this origin; each inline script the build writes allowed by its
+    hash; WebAssembly compilation ('wasm-unsafe-eval', never 'unsafe-eval') only where the wizard
+    runs. Any other inline script stops the build."""
     hashes = []
     for match in INLINE_SCRIPT.finditer(html):
         attrs = match.group("attrs")
-        if "src=" in attrs or "application/json" in attrs:
+        if "src=" in attrs or re.search(r'type="application/json"', attrs):
             continue
+        known = hashlib.sha256(SCOPE_URL.sub('new URL("",location)', match.group("body")).encode("utf-8"))
+        if known.hexdigest() not in KNOWN_INLINE_SCRIPTS:
+            raise PluginError(
+                f"{where}: an inline script the build does not write: {match.group(0)[:120]!r}\n"
+                "    fix: a string from content/ reached the page as markup; find it in content/locales "
+                "or content/communes and report the template that did not escape it (after a theme "
+                "upgrade: check the theme's new inline scripts and list them in KNOWN_INLINE_SCRIPTS)")
         digest = base64.b64encode(hashlib.sha256(match.group("body").encode("utf-8")).digest()).decode()
         hashes.append(f"'sha256-{digest}'")
     extra = "".join(f" {h}" for h in dict.fromkeys(hashes)) + (" 'wasm-unsafe-eval'" if wasm else "")
@@ -162,10 +179,11 @@ def content_security_policy(html: str, wasm: bool) -> str:
 _script_hashes: set[str] = set()  # of every page of the build, for the server's header policy
 
 
-def with_policy(html: str, wasm: bool = False) -> str:
+def with_policy(html: str, wasm: bool = False, where: str = "a page") -> str:
     """Put the Content-Security-Policy first in the head, before any script."""
-    _script_hashes.update(re.findall(r"'sha256-[^']+'", content_security_policy(html, False)))
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html, wasm)}">'
+    policy = content_security_policy(html, wasm, where)
+    _script_hashes.update(re.findall(r"'sha256-[^']+'", policy))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return html.replace("<head>", f"<head>\n    {meta}", 1)
 
 
@@ -177,14 +195,15 @@ def on_page_content(html: str, page, config: MkDocsConfig, files) -> str:
 
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
-    return with_policy(untranslated.mark(output, _reference), wasm=page.meta.get("template") == "wizard.html")
+    return with_policy(untranslated.mark(output, _reference), wasm=page.meta.get("template") == "wizard.html",
+                       where=f"the page {page.file.dest_uri}")
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     """Static pages of the theme (404.html) get the same policy."""
     if not template_name.endswith(".html"):
         return output_content
-    return with_policy(untranslated.mark(output_content, _reference))
+    return with_policy(untranslated.mark(output_content, _reference), where=f"the theme's {template_name}")
 
 
 @event_priority(-200)  # after mkdocs-static-i18n's (-100), which builds the other languages
@@ -261,7 +280,7 @@ def _nav(renderer: Renderer, model, lang: str) -> list:
     for entry in renderer.nav():
         if isinstance(entry, dict):
             ((key, children),) = entry.items()
-            out.append({model.t(lang, "ui", key): children})
+            out.append({html_escape(model.t(lang, "ui", key)): children})  # the theme writes it as HTML
         else:
             out.append(entry)
     return out

@@ -34,6 +34,12 @@ COMMUNE_ENV = "HANDBOOK_COMMUNE"  # `make site COMMUNE=ID` sets it: build that c
 UNTRANSLATED = ("\ue000", "\ue001")
 HOTLINE_RE = re.compile(r"^\+?[0-9][0-9 .()-]{1,18}[0-9]$")
 SITE_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+KIOSK_IDLE = (10, 3600)  # seconds: time to read, and a kiosk that still forgets the person
+# The interface strings the code fills in, with the names it fills in; any other string may hold
+# no {placeholder} at all (write {{ or }} for a brace shown as it is).
+PLACEHOLDERS = {"site_name_commune": {"site", "kind", "name"}, "contacts_centre": {"kind", "name"},
+                "contacts_missing": {"kind", "name"}, "wizard_step_of": {"n", "total"},
+                "rules_outage_text": {"phase"}, "rules_path_applies": {"title"}, "offline_save": {"size"}}
 
 
 # --------------------------------------------------------------------------- errors
@@ -509,12 +515,17 @@ class _Loader:
         if config.ok and self.fields(config, 1, config.data, {"languages": list},
                                      {"kiosk_idle_seconds": int}, "handbook.toml"):
             self.kiosk_idle_seconds = config.data.get("kiosk_idle_seconds", 90)
-            if self.kiosk_idle_seconds < 10:
-                config.error(config.find("kiosk_idle_seconds"), "kiosk_idle_seconds is under 10",
-                             "give people time to read: 60 to 180 seconds")
+            if not KIOSK_IDLE[0] <= self.kiosk_idle_seconds <= KIOSK_IDLE[1]:
+                config.error(config.find("kiosk_idle_seconds"),
+                             f"kiosk_idle_seconds is {self.kiosk_idle_seconds}, outside {KIOSK_IDLE[0]}–{KIOSK_IDLE[1]}",
+                             "give people time to read, and forget them soon after: 60 to 180 seconds")
+                self.kiosk_idle_seconds = 90
             languages = [str(x) for x in config.data["languages"]]
+            if len(set(languages)) != len(languages):
+                config.error(config.find("languages ="), "a language is listed twice", "list each language once")
+                languages = list(dict.fromkeys(languages))
             if not languages:
-                config.error(config.find("languages"), "no language is listed",
+                config.error(config.find("languages ="), "no language is listed",
                              'list at least the authoritative language: languages = ["vi"]')
         # the stages of a file are the checklist's phases; their variants are read after the wizard
         procedure_src, phases = procedure_module.stage_ids(self)
@@ -573,6 +584,9 @@ class _Loader:
                 if set_id not in sets or not name:
                     src.error(src.find(f'"{icon}"', line or 1), f"pictogram '{pid}': icon '{icon}' is not SET:NAME "
                               "of a listed set", f"use one of the sets: {', '.join(sets)}")
+                elif (folder := _icon_folder(sets[set_id].source)) and not (folder / f"{name}.svg").is_file():
+                    src.error(src.find(f'"{icon}"', line or 1), f"pictogram '{pid}': set '{set_id}' has no icon "
+                              f"'{name}'", f"use the name of a file in {folder} (without .svg)")
                 icons.append((set_id, name))
             if not 1 <= len(icons) <= 2:
                 src.error(line, f"pictogram '{pid}' has {len(icons)} icons", "give one or two icons")
@@ -643,6 +657,10 @@ class _Loader:
         items: dict[str, Item] = {}
         if not src.ok:
             return items
+        # an unknown key is reported; the [[item]] tables are still read, so it is reported alone
+        if not self.fields(src, 1, src.data, {"item": "tables"}, {}, "checklist.toml") and \
+                not _is_kind(src.data.get("item"), "tables"):
+            return items
         starts = src.table_starts("item")
         for n, raw in enumerate(src.data.get("item", [])):
             line = starts[n] if n < len(starts) else None
@@ -698,6 +716,10 @@ class _Loader:
         required = {"id": str, "plan": str, "section": str, "staff": list, "checklist": list,
                     "steps": list, "pictogram": str}
         optional = {"support": list, "related": list}
+        # an unknown key is reported; the [[situation]] tables are still read, so it is reported alone
+        if not self.fields(src, 1, src.data, {"situation": "tables"}, {}, "situations.toml") and \
+                not _is_kind(src.data.get("situation"), "tables"):
+            return out
         for n, raw in enumerate(src.data.get("situation", [])):
             line = starts[n] if n < len(starts) else None
             if not self.fields(src, line, raw, required, optional, _label("situation", n, raw)):
@@ -825,6 +847,10 @@ class _Loader:
         if not src.ok:
             return terms
         starts = src.table_starts("term")
+        # an unknown key is reported; the [[term]] tables are still read, so it is reported alone
+        if not self.fields(src, 1, src.data, {"term": "tables"}, {}, "glossary.toml") and \
+                not _is_kind(src.data.get("term"), "tables"):
+            return terms
         for n, raw in enumerate(src.data.get("term", [])):
             line = starts[n] if n < len(starts) else None
             if not self.fields(src, line, raw, {"id": str, "seen_in": list}, {}, _label("term", n, raw)):
@@ -1080,6 +1106,8 @@ class _Loader:
                     src.error(src.key_line(path[:-1], path[-1]),
                               f"translation {'.'.join(path)} is empty or not text",
                               "write the text in this language")
+                elif path[0] == "ui" and (problem := _placeholder_problem(path[-1], value)):
+                    src.error(src.key_line(path[:-1], path[-1]), f"{'.'.join(path)}: {problem[0]}", problem[1])
                 elif path[0] == "items" and path[-1] == "short" and len(value.split()) > SHORT_WORDS:
                     src.error(src.key_line(path[:-1], path[-1]),
                               f"{'.'.join(path)} has {len(value.split())} words",
@@ -1087,6 +1115,38 @@ class _Loader:
             strings[lang] = src.data
             self.string_sources[lang] = src
         return strings
+
+
+def _icon_folder(source: str) -> Path | None:
+    """The folder of an icon set's files, when its Python package is installed (where it is not,
+    as in a bare ``python3 -m wizard``, the pictures are not drawn and not checked)."""
+    import importlib.util
+
+    package, _, folder = source.partition(":")
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / folder
+
+
+def _placeholder_problem(key: str, value: str) -> tuple[str, str] | None:
+    """What is wrong with the {placeholders} of an interface string, if anything."""
+    import string
+
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError:
+        return ("a { or } does not close", "write {{ or }} for a brace shown as it is")
+    expected = PLACEHOLDERS.get(key, set())
+    if names != expected:
+        want = ", ".join("{" + n + "}" for n in sorted(expected)) or "no placeholder"
+        got = ", ".join("{" + n + "}" for n in sorted(names)) or "none"
+        return (f"has the placeholders {got}; it takes {want}",
+                f"use exactly {want} (the program fills them in); write {{{{ or }}}} for a brace")
+    return None
 
 
 def _label(kind: str, index: int, raw: Any) -> str:

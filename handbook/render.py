@@ -18,11 +18,14 @@ import segno
 from .model import Citation, Model, anchor
 
 TEMPLATES = Path(__file__).parent / "templates"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")  # what Python-Markdown unescapes (| with tables)
 
 
 def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally (also a leading "1." list marker)."""
+    """Escape text so Markdown shows it literally, as text: markup characters as entities (a
+    backslash before < or & is no escape in Markdown: it would show, and the markup would run),
+    Markdown's own with a backslash (also a leading "1." list marker)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
 
@@ -177,7 +180,7 @@ class Renderer:
             return md_escape(t("answers", value, "label"))
 
         def conditions_text(values, joiner: str) -> str:
-            return (", " if joiner == "," else f" {joiner} ").join(condition(v) for v in values)
+            return (", " if joiner == "," else f" {md_escape(joiner)} ").join(condition(v) for v in values)
 
         if template == "wizard.md.j2":
             context = {**context, "wizard_config": self.wizard_config(lang, t, url, asset)}
