@@ -133,6 +133,17 @@ def test_engine_failure_shows_the_guides(browser, server, model):
     context.close()
 
 
+@pytest.mark.parametrize("name", ["pyodide.asm.wasm", "stdlib.zip"])
+def test_a_missing_runtime_file_is_reported_at_once(browser, server, name):
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.route(re.compile(rf".*/{re.escape(name)}$"), lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(server + "/wizard/")
+    page.wait_for_selector("#hb-wizard[data-engine=failed]", timeout=5_000)  # not the 12 s time-out
+    assert page.is_visible(".hb-fallback") and page.locator(".hb-fallback a").count() > 0
+    context.close()
+
+
 def test_without_javascript_every_answer_leads_to_a_guide(browser, server, model, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -6,6 +6,15 @@ import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const here = new URL(".", import.meta.url);
 const post = (message) => self.postMessage(message);
+
+// A runtime file that is missing or broken on the server (HTTP 404, 500…) fails the start at
+// once: Pyodide would otherwise wait on it until the page's time-out.
+const fetchRuntime = self.fetch.bind(self);
+self.fetch = async (...args) => {
+  const response = await fetchRuntime(...args);
+  if (!response.ok) post({ type: "error", message: `${response.url}: HTTP ${response.status}` });
+  return response;
+};
 let decide = null;
 const queue = [];
 
