@@ -344,8 +344,7 @@ class Model:
 
     def readings(self) -> list[str]:
         """Every place the handbook interprets the plans ([readings.ID]), once each."""
-        found = [p.reading for p in self.wizard.paths] + [r.reading for r in self.wizard.rules]
-        return [r for r in dict.fromkeys(found + self.procedure.readings) if r]
+        return readings_of(self.wizard, self.procedure)
 
     def situations_of(self, plan: str) -> list[Situation]:
         return [s for s in self.situations.values() if s.plan == plan]
@@ -355,6 +354,32 @@ class Model:
         order = {p: n for n, p in enumerate(self.phases)}
         items = [self.items[i] for i in situation.checklist]
         return sorted(items, key=lambda item: order[item.phase])
+
+
+def readings_of(wizard: Wizard, procedure: Procedure) -> list[str]:
+    """The readings ([readings.ID]) that paths, rules and the procedure's variants name."""
+    found = [p.reading for p in wizard.paths] + [r.reading for r in wizard.rules] + procedure.readings
+    return [r for r in dict.fromkeys(found) if r]
+
+
+def _after_cycle(items: dict[str, Item]) -> list[str] | None:
+    """A cycle of 'after' among items (its ids, the first repeated last), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in (a for a in items[node].after if a in items):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    return next((c for node in items if node not in state for c in [visit(node)] if c), None)
 
 
 def anchor(section: str) -> str:
@@ -542,8 +567,6 @@ class _Loader:
         self.wizard = self.tracked("wizard", self.load_wizard)
         self.procedure = self.tracked("procedure", lambda: procedure_module.load(
             self, procedure_src, self.answer_ids, [p.id for p in self.wizard.paths], self.wizard.default))
-        if "items" not in self.unreliable:
-            procedure_module.check_order(self)
         self.strings = self.load_strings()
         if not self.problems:
             self.secondary_checks()
@@ -697,14 +720,12 @@ class _Loader:
                     src.error(src.find("after", src.find(f'"{iid}"') or 1),
                               f"item '{iid}': after names '{other}', which is not another item",
                               "name the id of an item in this file")
+        cycle = _after_cycle(items)  # the engine orders steps by 'after': it must have an order
+        if cycle:
+            src.error(src.find("after", src.find(f'id = "{cycle[0]}"') or 1),
+                      f"the items' 'after' form a cycle: {' → '.join(reversed(cycle))}",
+                      "remove one of these 'after' entries: each must come after the next one only")
         return items
-
-    def report_cycle(self, cycle: list[str]) -> None:
-        """An ``after`` cycle among items: no order can satisfy it."""
-        src = Source(self.root, self.content / "checklist.toml", self.problems)
-        src.error(src.find("after", src.find(f'id = "{cycle[0]}"') or 1),
-                  f"the items' 'after' form a cycle: {' → '.join(reversed(cycle))}",
-                  "remove one of these 'after' entries: each must come after the next one only")
 
     def load_situations(self) -> dict[str, Situation]:
         src = self.source("situations.toml")
@@ -1049,10 +1070,8 @@ class _Loader:
         for path in self.wizard.paths:
             need("paths", path.id, "title")
             need("paths", path.id, "reason")
-        readings = [p.reading for p in self.wizard.paths] + [r.reading for r in self.wizard.rules]
-        for reading in dict.fromkeys([*readings, *self.procedure.readings]):
-            if reading:  # the same list as Model.readings(), before there is a model
-                need("readings", reading, "text")
+        for reading in readings_of(self.wizard, self.procedure):
+            need("readings", reading, "text")
         for conflict in self.procedure.conflicts:
             need("conflicts", conflict.id, "text")
         for line in self.procedure.slip:

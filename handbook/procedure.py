@@ -69,7 +69,7 @@ class Procedure:
 
     @property
     def readings(self) -> list[str]:
-        return list(dict.fromkeys(v.reading for s in self.stages for v in s.variants if v.reading))
+        return [v.reading for s in self.stages for v in s.variants if v.reading]
 
 
 EMPTY = Procedure((), (), ())
@@ -272,35 +272,6 @@ def list_of_steps(value: Any) -> bool:
 
 
 list_of_steps.description = "a list of item ids (a list of ids in it is one step)"  # type: ignore[attr-defined]
-
-
-def check_order(loader: "_Loader") -> None:
-    """The items' ``after`` edges: known ids and no cycle (the engine orders steps by them)."""
-    items = loader.items
-    graph = {iid: [a for a in item.after if a in items] for iid, item in items.items()}
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph[node]:
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state:
-            cycle = visit(node)
-            if cycle:
-                loader.report_cycle(cycle)
-                return
 
 
 def narrow(procedure: Procedure, items: dict, known: set[str], plans: set[str]) -> Procedure:
