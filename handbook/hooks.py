@@ -83,7 +83,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["nav"] = _nav(renderer, model, lang)
         # strings the theme's templates need (the update notice), through i18n's per-language extra
         lang_config["extra"] = {"hb": {**{key: model.t(lang, "ui", key)
-                                          for key in ("offline_update", "offline_reload", "kiosk_start", "text_size",
+                                          for key in ("offline_update", "offline_reload", "offline_full", "kiosk_start", "text_size",
                                                       "text_size_normal", "text_size_large",
                                                       "text_size_larger")},
                                        "kiosk_idle": model.kiosk_idle_seconds}}
@@ -309,18 +309,25 @@ def write_service_worker(site: Path, languages: list[str]) -> None:
         else:
             shell.append(rel[: -len("index.html")] or "./" if rel.endswith("index.html") else rel)
 
-    def version(paths: list[str]) -> str:
-        digest = hashlib.sha256()
-        for rel in paths:
-            file = site / (rel + "index.html" if rel.endswith("/") else "index.html" if rel == "./" else rel)
-            digest.update(rel.encode() + file.read_bytes())
-        return digest.hexdigest()[:16]
+    def served(rel: str) -> Path:
+        return site / (rel + "index.html" if rel.endswith("/") else "index.html" if rel == "./" else rel)
+
+    def entry(rel: str) -> list:  # [path, Subresource Integrity hash, bytes stored once cached]
+        body = served(rel).read_bytes()
+        return [rel, "sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode(), len(body)]
+
+    def version(entries: list[list]) -> str:
+        return hashlib.sha256("".join(f"{rel} {integrity}\n" for rel, integrity, _ in entries).encode()
+                              ).hexdigest()[:16]
 
     def sent(rel: str) -> int:  # bytes on the wire: the precompressed file when there is one
         return min((site / (rel + s)).stat().st_size for s in ("", ".br", ".gz") if (site / (rel + s)).is_file())
 
-    manifest = {"version": version(shell), "runtime_version": version(runtime), "shell": shell,
-                "runtime": runtime, "runtime_bytes": sum(sent(rel) for rel in runtime if (site / rel).is_file())}
+    shell_entries = [entry(rel) for rel in shell]
+    runtime_entries = [entry(rel) for rel in runtime if (site / rel).is_file()]
+    manifest = {"version": version(shell_entries), "runtime_version": version(runtime_entries),
+                "shell": shell_entries, "runtime": runtime_entries,
+                "runtime_sent": sum(sent(rel) for rel, _, _ in runtime_entries)}
     template = (ROOT / "handbook" / "templates" / "offline" / "sw.js").read_text(encoding="utf-8")
     (site / "sw.js").write_text(template.replace("__MANIFEST__", json.dumps(manifest)), encoding="utf-8")
 

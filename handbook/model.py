@@ -39,7 +39,8 @@ KIOSK_IDLE = (10, 3600)  # seconds: time to read, and a kiosk that still forgets
 # no {placeholder} at all (write {{ or }} for a brace shown as it is).
 PLACEHOLDERS = {"site_name_commune": {"site", "kind", "name"}, "contacts_centre": {"kind", "name"},
                 "contacts_missing": {"kind", "name"}, "wizard_step_of": {"n", "total"},
-                "rules_outage_text": {"phase"}, "rules_path_applies": {"title"}, "offline_save": {"size"}}
+                "rules_outage_text": {"phase"}, "rules_path_applies": {"title"}, "offline_save": {"size", "stored"},
+                "offline_full": {"needed"}}
 
 
 # --------------------------------------------------------------------------- errors

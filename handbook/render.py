@@ -229,7 +229,8 @@ class Renderer:
                      **{f"slip_{key}": t("ui", f"slip_{key}") for key in slip},
                      "reading": t("ui", "rules_reading"),
                      **{key: t("ui", key) for key in ("offline_save", "offline_saving",
-                                                      "offline_saved", "offline_failed")}},
+                                                      "offline_saved", "offline_failed",
+                                                      "offline_full")}},
         }
 
     def reference_link(self, path: str, lang: str) -> str:

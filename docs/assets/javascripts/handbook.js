@@ -81,6 +81,17 @@
   if (!("serviceWorker" in navigator)) return;
   const notice = document.querySelector(".hb-update");
 
+  // The worker could not keep the handbook for offline use because storage is full: say so, with
+  // the space it needs (a failed download is retried by the browser and needs no notice).
+  const megabytes = (bytes) => `${(bytes / 1e6).toLocaleString(`${document.documentElement.lang || "vi"}-VN`,
+    { maximumFractionDigits: 1 })} MB`;
+  navigator.serviceWorker.addEventListener("message", ({ data }) => {
+    const storage = document.querySelector(".hb-storage");
+    if (data?.type !== "offline-failed" || data.reason !== "storage" || !storage) return;
+    storage.textContent = storage.dataset.text.replace("{needed}", megabytes(data.needed));
+    storage.hidden = false;
+  });
+
   function offerUpdate(worker) {
     if (!notice || !navigator.serviceWorker.controller) return; // first install: nothing to swap
     notice.hidden = false;

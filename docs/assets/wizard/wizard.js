@@ -383,12 +383,16 @@ function init(root) {
         if (data.saved) saved();
         else {
           box.hidden = kiosk;
-          button.textContent = text.offline_save.replace("{size}", size(data.bytes));
+          button.textContent = text.offline_save.replace("{size}", size(data.sent))
+            .replace("{stored}", size(data.stored));
           root.dataset.offline = "not-saved";
         }
       } else if (data?.type === "runtime-saved") saved();
       else if (data?.type === "runtime-failed") {
-        status.textContent = text.offline_failed;
+        status.textContent = data.reason === "storage"
+          ? text.offline_full.replace("{needed}", size(data.needed))
+          : text.offline_failed;
+        box.hidden = false;
         button.disabled = false;
       }
     });
