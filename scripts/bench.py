@@ -12,6 +12,8 @@
   `make communes` builds them), the growth and the cost per commune, against the handbook's
   own build (above);
 - search: the size of the search index (all languages), raw and as served;
+- servers: requests/s and p99 latency at 50 concurrent connections on 127.0.0.1, scripts/serve.py
+  beside the generated nginx configuration (over HTTPS);
 - checklists: the number of steps the wizard gives, median and maximum over every set of 1 to 4
   answers, in the handbook of every plan and in each commune's, against the rule model before the
   procedure stages (the engine and content of commit CHECKLIST_BASELINE, taken from git);
@@ -346,6 +348,32 @@ def bench_lighthouse(site: Path, runs: int) -> dict:
     return out
 
 
+def bench_servers(site: Path, tmp: Path, runs: int = 3) -> dict:
+    """Requests/s and p99 at 50 concurrent keep-alive connections (20 requests each, over pages,
+    assets, search and a missing page), 127.0.0.1 only: scripts/serve.py over HTTP beside the
+    generated nginx configuration over HTTPS. Medians of ``runs``. The load comes from one
+    Python process (scripts/load.py), so nginx's figure is bounded by the client's own speed."""
+    import load
+    import local_nginx
+
+    def medians(base: str) -> dict:
+        rows = [load.run(base, connections=50, requests=20, limit=120) for _ in range(runs)]
+        failed = [row for row in rows if row["errors"]]
+        out = {key: statistics.median(row[key] for row in rows)
+               for key in ("requests_per_s", "p50_ms", "p99_ms", "max_connect_ms")}
+        return {**out, "errors": sum(len(row["errors"]) for row in failed)}
+
+    httpd = serve.start(site, lifetime=600)
+    try:
+        result = {"serve.py": medians(f"http://127.0.0.1:{httpd.server_address[1]}")}
+    finally:
+        httpd.shutdown()
+    if local_nginx.available():
+        with local_nginx.running(site, tmp / "nginx", lifetime=600) as urls:
+            result["nginx"] = medians(urls["https"])
+    return result
+
+
 def bench_checklists(tmp: Path) -> dict:
     """Steps per checklist now, and with the model before the procedure stages (from git)."""
     def lengths(cwd: Path) -> dict:
@@ -366,6 +394,12 @@ def bench_checklists(tmp: Path) -> dict:
     return out
 
 
+def local_nginx_missing() -> str:
+    import local_nginx
+
+    return local_nginx.MISSING
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -382,6 +416,7 @@ def main() -> None:
         results["communes"] = bench_communes(tmp, results["build"]["handbook_s"])
         results["transfer"] = bench_transfer(site, tmp / "bare-site-0", 3)
         results["checklists"] = bench_checklists(tmp)
+        results["servers"] = bench_servers(site, tmp)
         results["wizard"] = bench_wizard(site, args.runs)
         results["lighthouse"] = bench_lighthouse(site, 3)
     out = Path(args.out)
@@ -415,6 +450,12 @@ def main() -> None:
             f" (was {before[n]['median']:4.1f} / {before[n]['max']:2d})" if n in before else "")
             for n, r in rows.items())
         print(f"  {build:10} {cells}")
+    print("servers, 50 concurrent connections x 20 requests, 127.0.0.1 (median of 3):")
+    for name, r in results["servers"].items():
+        print(f"  {name:9} {r['requests_per_s']:8.0f} requests/s  p50 {r['p50_ms']:6.1f} ms  "
+              f"p99 {r['p99_ms']:6.1f} ms  slowest connect {r['max_connect_ms']:6.1f} ms  errors {r['errors']}")
+    if "nginx" not in results["servers"]:
+        print(f"  nginx: not measured: {local_nginx_missing()}")
     w = results["wizard"]
     print(f"wizard (median of {w['runs']} cold loads, each followed by a warm one; "
           f"{len(ANSWER_SETS)} checklists per load):")

@@ -5,57 +5,24 @@ wizard working under it."""
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import socket
 import ssl
-import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import ROOT, complete_wizard
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
-
+import local_nginx
+from conftest import complete_wizard
 
 @pytest.fixture(scope="module")
 def nginx(site, tmp_path_factory):
-    if not os.path.isfile(NGINX) or not os.path.isfile(BROTLI_MODULE):
+    if not local_nginx.available():
         if os.environ.get("CI"):
             pytest.fail("nginx is missing in CI: .ci/run must install nginx-light and "
                         "libnginx-mod-http-brotli-static")
-        pytest.skip("nginx not installed (apt-get install nginx-light libnginx-mod-http-brotli-static)")
-    generated = (ROOT / "build" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    ports = []
-    for _ in range(2):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            ports.append(probe.getsockname()[1])
-    prefix = tmp_path_factory.mktemp("nginx")
-    (prefix / "logs").mkdir()
-    # a certificate made for this test only, in place of the commune's
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-keyout", str(prefix / "key.pem"), "-out", str(prefix / "cert.pem")],
-                   check=True, capture_output=True, timeout=60)
-    server = generated.replace("listen 80;", f"listen 127.0.0.1:{ports[0]};")
-    server = server.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{ports[1]} ssl http2;")
-    server = re.sub(r"ssl_certificate +/\S+;", f"ssl_certificate {prefix}/cert.pem;", server)
-    server = re.sub(r"ssl_certificate_key +/\S+;", f"ssl_certificate_key {prefix}/key.pem;", server)
-    server = re.sub(r"root /srv/handbook/site;", f"root {site};", server)
-    conf = prefix / "nginx.conf"
-    # the site is in pytest's private temporary folder: as root, let the workers read it as root
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    conf.write_text(f"{user}load_module {BROTLI_MODULE};\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
-                    "daemon on;\nevents {}\nhttp {\n  access_log off;\n"
-                    f"  client_body_temp_path {prefix};\n{server}\n}}\n", encoding="utf-8")
-    test = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(prefix)], capture_output=True, text=True)
-    assert test.returncode == 0, test.stderr
-    subprocess.run([NGINX, "-c", str(conf), "-p", str(prefix)], check=True, capture_output=True)
-    yield {"https": f"https://127.0.0.1:{ports[1]}", "http": f"http://127.0.0.1:{ports[0]}"}
-    subprocess.run([NGINX, "-c", str(conf), "-p", str(prefix), "-s", "stop"], capture_output=True)
+        pytest.skip(local_nginx.MISSING)
+    with local_nginx.running(site, tmp_path_factory.mktemp("nginx"), lifetime=900) as urls:
+        yield urls
 
 
 UNVERIFIED = ssl.create_default_context()
