@@ -18,6 +18,7 @@ from typing import Any
 
 from . import procedure as procedure_module
 from .procedure import Procedure
+from .ui_keys import UI_KEYS
 
 REFERENCE_NOTE = "the first language in content/handbook.toml is the authoritative one"
 BLOCK_KINDS = ("meta", "title", "p", "li", "h2", "h3", "h4")
@@ -25,6 +26,11 @@ HEADING_KINDS = ("h2", "h3", "h4")
 NON_CITABLE = ("front", "back")  # plan parts before the first and after the last section
 COMMUNE_KINDS = ("xa", "phuong")
 SHORT_WORDS = 6  # a step label under a pictogram (strips, cards)
+# Bounds on what an editor can put in: the largest file today is 47 KB, the longest text 800
+# characters (a paragraph of a plan); far larger is a mistake (a pasted file, a runaway string).
+MAX_FILE_BYTES = 1_000_000
+MAX_TEXT_CHARS = 10_000
+QUESTIONS = ("who", "situation")  # the wizard's two questions: the engine takes these answers
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECTION_RE = re.compile(r"^[A-Z0-9]+(\.[0-9]+)*$")
 CITATION_RE = re.compile(r"^(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)$")
@@ -59,13 +65,25 @@ class Problem:
 
 
 class ContentError(Exception):
-    """Raised with every problem found in the content; nothing may be rendered after it."""
+    """Raised with the problems found in the content; nothing may be rendered after it.
 
-    def __init__(self, problems: list[Problem]):
+    Only the problems of the first file that has any (files are read in the order they depend
+    on one another) are shown: one mistake often makes others appear in the files that use it,
+    and fifty messages hide the one that matters. ``held_back`` counts the others."""
+
+    def __init__(self, problems: list[Problem], held_back: int = 0):
         self.problems = problems
+        self.held_back = held_back
         count = len(problems)
         head = f"content is invalid ({count} problem{'s' if count != 1 else ''}):"
-        super().__init__("\n".join([head, *(str(p) for p in problems)]))
+        tail = ([f"({held_back} more in other files, which may follow from these, are not shown: "
+                 "fix these, then build again)"] if held_back else [])
+        super().__init__("\n".join([head, *(str(p) for p in problems), *tail]))
+
+    @classmethod
+    def first_file(cls, problems: list[Problem]) -> "ContentError":
+        shown = [p for p in problems if p.path == problems[0].path]
+        return cls(shown, held_back=len(problems) - len(shown))
 
 
 class Source:
@@ -89,6 +107,11 @@ class Source:
             self.error(None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
             return
         self.lines = self.text.splitlines()
+        size = len(self.text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            self.error(None, f"the file is {size / 1e6:.1f} MB; a content file is at most "
+                       f"{MAX_FILE_BYTES / 1e6:.0f} MB", "remove what was pasted in by mistake")
+            return
         try:
             self.data = tomllib.loads(self.text)
             self.ok = True
@@ -96,6 +119,14 @@ class Source:
             match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
             line = int(match.group(1)) if match else None
             self.error(line, f"not valid TOML: {exc}", "correct the TOML syntax on that line")
+            return
+        for path, value in _leaves(self.data):
+            for text in (value if isinstance(value, list) else [value]):
+                if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
+                    self.error(self.find(text[:60]), f"{'.'.join(map(str, path))} is {len(text):,} characters "
+                               f"long; a text is at most {MAX_TEXT_CHARS:,}",
+                               "shorten it, or split it (a plan paragraph per [[block]])")
+                    self.ok = False
 
     def error(self, line: int | None, message: str, fix: str) -> None:
         self.problems.append(Problem(self.rel, line, message, fix))
@@ -106,6 +137,14 @@ class Source:
             if needle in self.lines[number - 1]:
                 return number
         return None
+
+    def find_key(self, key: str, start: int = 1) -> int | None:
+        """The first line at or after ``start`` that sets ``key`` (``key = ...``)."""
+        pattern = re.compile(r'^\s*("?)' + re.escape(key) + r'\1\s*=')
+        for number in range(max(start, 1), len(self.lines) + 1):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return self.find(key, start)
 
     def table_starts(self, name: str) -> list[int]:
         """Line numbers of each ``[[name]]`` header, in order."""
@@ -407,7 +446,7 @@ def load(root: Path | str, commune: str | None = None, coverage: bool = False) -
     loader.coverage = coverage
     model = loader.run()
     if problems:
-        raise ContentError(problems)
+        raise ContentError.first_file(problems)
     assert model is not None
     return for_commune(model, commune) if commune else model
 
@@ -503,11 +542,11 @@ class _Loader:
             kind = required.get(name, optional.get(name))
             if kind is None:
                 allowed = ", ".join(sorted({*required, *optional}))
-                src.error(src.find(f"{name}", line or 1) if line else None,
+                src.error(src.find_key(name, line or 1) if line else None,
                           f"{what} has an unknown key '{name}'", f"use one of: {allowed}")
                 ok = False
             elif not _is_kind(value, kind):
-                src.error(src.find(f"{name}", line or 1) if line else None,
+                src.error(src.find_key(name, line or 1) if line else None,
                           f"{what}: '{name}' is {type(value).__name__}, expected {_kind_name(kind)}",
                           f"make '{name}' {_kind_name(kind)}")
                 ok = False
@@ -943,7 +982,7 @@ class _Loader:
         data = src.data
 
         def check_ids(ids, known, line, what, kind_fix):
-            source = {"guide": "situations", "item": "items"}.get(kind_fix)
+            source = {"guide": "situations", "item": "items", "answer": "answers"}.get(kind_fix)
             if source in self.unreliable:
                 return
             for value in ids:
@@ -957,11 +996,16 @@ class _Loader:
             line = src.table_starts("question")[n] if n < len(src.table_starts("question")) else None
             if not self.fields(src, line, raw, {"id": str, "answers": list}, {}, _label("question", n, raw)):
                 continue
+            if raw["id"] not in QUESTIONS or raw["id"] in (q.id for q in questions):
+                src.error(src.find("id", line or 1), f"question '{raw['id']}' is unknown or listed twice",
+                          f"the wizard asks exactly these questions, once each: {', '.join(QUESTIONS)}")
+                self.unreliable.add("answers")  # every rule's answers would be reported again
             for answer in raw["answers"]:
                 if answer in answer_ids or not ID_RE.match(answer):
                     src.error(src.find(f'"{answer}"', line or 1),
                               f"answer '{answer}' is a duplicate or malformed",
                               "give every answer, across all questions, its own lower-case id")
+                    self.unreliable.add("answers")
                 answer_ids[answer] = raw["id"]
             questions.append(Question(raw["id"], tuple(raw["answers"])))
         self.answer_ids = answer_ids
@@ -1015,7 +1059,7 @@ class _Loader:
             rules.append(Rule(raw["id"], tuple(tuple(w.split(":", 1)) for w in raw["when"]),
                               tuple(raw.get("guides", [])), raw.get("path"), raw.get("defer_network", False),
                               cites, raw.get("pictogram", ""), raw.get("reading", "")))
-        for question in questions:
+        for question in questions if "answers" not in self.unreliable else ():
             for answer in question.answers:
                 single = [r for r in rules if r.when == ((question.id, answer),)]
                 if not single:
@@ -1038,7 +1082,7 @@ class _Loader:
             keys[path] = None
 
         need("meta", "name")
-        for key in reference_ui:
+        for key in UI_KEYS:  # the strings the code uses (handbook/ui_keys.py)
             need("ui", key)
         for phase in self.phases:
             need("phases", phase)
@@ -1108,20 +1152,14 @@ class _Loader:
             self.required_count[lang] = len(required)
             present = dict(_leaves(src.data))
             lacking = self.untranslated.setdefault(lang, [])
+            missing: dict[tuple[str, ...], list[str]] = {}  # per table: one message, not one per key
             for path in required:
                 value = present.get(path)
                 if value is None and (partial or self.coverage) and lang != self.languages[0]:
                     lacking.append(path)  # shown in the reference language, marked as such
                     _put(src.data, path, f"{UNTRANSLATED[0]}{reference.get(path, '')}{UNTRANSLATED[1]}")
                 elif value is None:
-                    table, key = path[:-1], path[-1]
-                    line = src.key_line(table)
-                    where = f"[{'.'.join(_quote(p) for p in table)}]"
-                    src.error(line or len(src.lines) or None, f"missing translation {'.'.join(path)}",
-                              f"add {_quote(key)} = \"...\" under {where}"
-                              + ("" if line else " (the table does not exist yet)")
-                              + "; or mark the language partial ([meta] partial = true) to show "
-                              "the Vietnamese text in its place")
+                    missing.setdefault(path[:-1], []).append(path[-1])
                 elif not isinstance(value, str) or not value.strip():
                     src.error(src.key_line(path[:-1], path[-1]),
                               f"translation {'.'.join(path)} is empty or not text",
@@ -1132,6 +1170,21 @@ class _Loader:
                     src.error(src.key_line(path[:-1], path[-1]),
                               f"{'.'.join(path)} has {len(value.split())} words",
                               f"a step label under a pictogram has at most {SHORT_WORDS} words")
+            for table, keys in missing.items():
+                line = src.key_line(table)
+                where = f"[{'.'.join(_quote(p) for p in table)}]"
+                names = [".".join((*table, key)) for key in keys]
+                what = (f"missing translation {names[0]}" if len(names) == 1 else
+                        f"{len(names)} missing translations in {where}: {', '.join(names[:3])}"
+                        + (", …" if len(names) > 3 else ""))
+                additions = ", ".join(f'{_quote(k)} = "..."' for k in keys[:3])
+                src.error(line or len(src.lines) or None, what,
+                          f"add {additions}"
+                          + (" (and the others)" if len(keys) > 3 else "") + f" under {where}"
+                          + ("" if line else " (the table does not exist yet)")
+                          + ("" if lang == self.languages[0] else
+                             "; or mark the language partial ([meta] partial = true) to show "
+                             "the Vietnamese text in its place"))
             strings[lang] = src.data
             self.string_sources[lang] = src
         return strings
@@ -1207,6 +1260,6 @@ def _is_kind(value: Any, kind: Any) -> bool:
 
 
 def _kind_name(kind: Any) -> str:
-    names = {str: "a string", bool: "true or false", list: "a list of strings",
-             "tables": "a list of [[tables]]"}
+    names = {str: "a string", bool: "true or false", list: "a list of strings", int: "a whole number",
+             dict: "a [table]", "tables": "a list of [[tables]]"}
     return names.get(kind, getattr(kind, "description", str(kind)))

@@ -106,7 +106,12 @@ def run(base: str, connections: int = 50, requests: int = 20, paths: list[str] |
         limit: float = 120) -> dict:
     """Load ``base`` (http or https on 127.0.0.1) with ``connections`` clients at once, each making
     ``requests`` requests; stop after ``limit`` seconds in any case."""
-    return asyncio.run(_run(base.rstrip("/"), connections, requests, list(paths or PATHS), limit))
+    import concurrent.futures
+
+    # in a thread of its own: the caller may already run an event loop (Playwright's sync API does)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(_run(base.rstrip("/"), connections, requests,
+                                                    list(paths or PATHS), limit))).result()
 
 
 def main() -> None:

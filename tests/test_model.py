@@ -168,29 +168,123 @@ BAD = [
     ("wizard-answer-without-rule", "content/wizard.toml", 'when = ["who:poor-household"]',
      'when = ["who:poor-household", "situation:outage"]', "answer 'poor-household' has no rule of its own",
      False),
+    # every content file: broken syntax, wrong shapes, sizes, ids, and what follows from them
+    ("vi-malformed", "content/locales/vi.toml", 'home_more = "Xem thêm"', 'home_more = "Xem thêm',
+     "not valid TOML", True),
+    ("en-malformed", "content/locales/en.toml", 'home_more = "More"', 'home_more = "More', "not valid TOML", True),
+    ("ui-string-missing-from-the-authoritative-file", "content/locales/vi.toml", 'home_more = "Xem thêm"\n', "",
+     "missing translation ui.home_more", False),
+    ("ui-string-nothing-uses", "content/locales/vi.toml", 'home_more = "Xem thêm"',
+     'home_more = "Xem thêm"\nhome_mroe = "Xem"', "unknown string ui.home_mroe", True),
+    ("vi-unknown-meta-key", "content/locales/vi.toml", "[meta]\n", '[meta]\nfoo = "x"\n',
+     "unknown string meta.foo", True),
+    ("vi-missing-situation-title", "content/locales/vi.toml", "[situations.disability]\ntitle",
+     "[situations.disability]\ntitlex", "missing translation situations.disability.title", False),
+    ("en-table-misspelt", "content/locales/en.toml", "[phases]", "[phasez]",
+     "missing translations in [phases]: phases.on-arrival", False),
+    ("file-of-5-mb", "content/locales/en.toml", 'home_more = "More"', f'home_more = "{"x" * 5_000_000}"',
+     "the file is 5.0 MB; a content file is at most 1 MB", False),
+    ("plan-file-of-5-mb", "content/plans/thai-hoa.toml", 'vi = "PHƯƠNG ÁN"', f'vi = "{"PHƯƠNG ÁN " * 500_000}"',
+     "a content file is at most 1 MB", False),
+    ("text-far-too-long", "content/locales/vi.toml", 'term = "VNeID"', f'term = "{"VNeID " * 4000}"',
+     "glossary.vneid.term is 24,000 characters long; a text is at most 10,000", True),
+    ("commune-address-far-too-long", "content/communes/ngok-reo.toml", 'address = ""',
+     f'address = "{"Thôn 1, " * 2000}"', "address is 16,000 characters long", True),
+    ("stage-listed-twice", "content/procedure.toml", '[[stage]]\nid = "identify"', '[[stage]]\nid = "on-arrival"',
+     "stage 'on-arrival' is listed twice", False),
+    ("stage-unknown-way", "content/procedure.toml", 'id = "identify"\nway = "one"', 'id = "identify"\nway = "some"',
+     "stage 'identify': way 'some' is unknown", True),
+    ("procedure-malformed", "content/procedure.toml", 'id = "identify"', 'id = "identify', "not valid TOML", True),
+    ("procedure-unknown-table", "content/procedure.toml", '[[slip]]\nid = "emergency"', '[[slipp]]\nid = "emergency"',
+     "procedure.toml has an unknown key 'slipp'", True),
+    ("slip-unknown-item", "content/procedure.toml", 'items = ["emergency-first"]', 'items = ["emergency-firs"]',
+     "slip line 'emergency': unknown item 'emergency-firs'", True),
+    ("plan-malformed", "content/plans/thai-hoa.toml", 'vi = "PHƯƠNG ÁN"', 'vi = "PHƯƠNG ÁN', "not valid TOML", True),
+    ("plan-unknown-block-kind", "content/plans/thai-hoa.toml", 'kind = "title"\nvi = "PHƯƠNG ÁN"',
+     'kind = "titel"\nvi = "PHƯƠNG ÁN"', "block kind 'titel' is unknown", True),
+    ("plan-block-kind-misspelt", "content/plans/ngok-reo.toml", 'kind = "li"', 'kind = "bullet"',
+     "block kind 'bullet' is unknown", True),
+    ("plan-original-missing", "content/plans/thai-hoa.toml", 'original = "thai-hoa.original.txt"',
+     'original = "thai-hoa.txt"', "the original text thai-hoa.txt is missing", False),
+    ("plan-id-differs-from-file", "content/plans/thai-hoa.toml", 'id = "thai-hoa"', 'id = "thai-ha"',
+     "plan id 'thai-ha' differs from the file name", False),
+    ("pictograms-malformed", "content/pictograms.toml", 'id = "elderly"', 'id = "elderly', "not valid TOML", True),
+    ("pictogram-duplicate", "content/pictograms.toml", 'id = "vision"', 'id = "elderly"',
+     "pictogram id 'elderly' is a duplicate or malformed", False),
+    ("pictogram-unknown-set", "content/pictograms.toml", '"mdi:human-cane"', '"mdx:human-cane"',
+     "icon 'mdx:human-cane' is not SET:NAME of a listed set", True),
+    ("glossary-malformed", "content/glossary.toml", 'id = "dvc"', 'id = "dvc', "not valid TOML", True),
+    ("glossary-duplicate-term", "content/glossary.toml", 'id = "dvc"', 'id = "tthc"',
+     "term id 'tthc' is a duplicate or malformed", False),
+    ("glossary-unknown-key", "content/glossary.toml", 'id = "dvc"\nseen_in', 'id = "dvc"\nseen = []\nseen_in',
+     "term 'dvc' has an unknown key 'seen'", True),
+    ("language-without-strings", "content/handbook.toml", 'languages = ["vi", "en"]',
+     'languages = ["vi", "en", "fr"]', "file is missing", False),
+    ("no-language", "content/handbook.toml", 'languages = ["vi", "en"]', "languages = []", "no language is listed",
+     True),
+    ("kiosk-idle-is-text", "content/handbook.toml", "kiosk_idle_seconds = 90", 'kiosk_idle_seconds = "90"',
+     "'kiosk_idle_seconds' is str, expected a whole number", True),
+    ("handbook-malformed", "content/handbook.toml", "kiosk_idle_seconds = 90", "kiosk_idle_seconds = ",
+     "not valid TOML", True),
+    ("phases-where-they-were", "content/handbook.toml", "kiosk_idle_seconds = 90",
+     'kiosk_idle_seconds = 90\nphases = ["on-arrival"]', "handbook.toml has an unknown key 'phases'", True),
+    ("commune-malformed", "content/communes/ngok-reo.toml", 'name = "Ngọk Réo"', 'name = "Ngọk Réo',
+     "not valid TOML", True),
+    ("commune-unknown-key", "content/communes/ngok-reo.toml", 'hours = ""', 'hours = ""\nhour = "8-17"',
+     "commune 'ngok-reo' has an unknown key 'hour'", True),
+    ("commune-id-differs-from-file", "content/communes/ngok-reo.toml", 'id = "ngok-reo"', 'id = "ngok-rao"',
+     "commune id 'ngok-rao' differs from the file name", True),
+    ("situations-not-utf8", "content/situations.toml", 'id = "disability"', b'id = "disabilit\xff"',
+     "not UTF-8 text", False),
+    ("situations-malformed", "content/situations.toml", 'pictogram = "elderly"', 'pictogram = "elderly',
+     "not valid TOML", True),
+    ("situation-unknown-pictogram", "content/situations.toml", 'pictogram = "elderly"', 'pictogram = "elderlyy"',
+     "situation 'elderly-mobility': unknown pictogram 'elderlyy'", True),
+    ("item-cites-nothing", "content/checklist.toml", 'cites = ["ngok-reo:III.5.2"]', "cites = []",
+     "cites nothing", False),
+    ("checklist-malformed", "content/checklist.toml", "network = false", "network = fals", "not valid TOML", True),
+    ("wizard-malformed", "content/wizard.toml", 'id = "who"', 'id = "who', "not valid TOML", True),
+    ("wizard-answer-twice", "content/wizard.toml", '"speech", "mobility"', '"speech", "speech"',
+     "answer 'speech' is a duplicate or malformed", True),
+    ("wizard-unknown-question", "content/wizard.toml", 'id = "situation"\nanswers', 'id = "where"\nanswers',
+     "question 'where' is unknown or listed twice", True),
 ]
 # A mistake reported where it must be fixed, not where the fixture made it.
-NAMED_FILE = {"unused-item": "content/checklist.toml"}
+NAMED_FILE = {"unused-item": "content/checklist.toml", "language-without-strings": "content/locales/fr.toml"}
 
 
 def mutate(root, rel, find, replace):
-    """Apply one edit to a content file; return the line number where the edit landed."""
+    """Apply one edit to a content file; return the line number where the edit landed.
+    ``replace`` may be bytes (for text that is not UTF-8)."""
     path = root / rel
-    before = path.read_text(encoding="utf-8")
-    assert find in before, f"fixture text {find!r} not in {rel}"
-    after = before.replace(find, replace, 1)
-    path.write_text(after, encoding="utf-8")
+    before = path.read_bytes()
+    find_bytes = find.encode()
+    assert find_bytes in before, f"fixture text {find!r} not in {rel}"
+    after = before.replace(find_bytes, replace if isinstance(replace, bytes) else replace.encode(), 1)
+    path.write_bytes(after)
     at = len(os.path.commonprefix([before, after]))
-    return after.count("\n", 0, at) + 1
+    return after.count(b"\n", 0, at) + 1
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """One buildable copy of the project; each case puts a fresh copy of content/ in it."""
+    return copy_project(tmp_path_factory.mktemp("bad-input") / "project")
+
+
+def test_the_table_covers_every_content_file():
+    files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "content").rglob("*.toml")}
+    assert len(BAD) >= 60 and files <= {rel for _, rel, *_ in BAD}, files - {rel for _, rel, *_ in BAD}
 
 
 @pytest.mark.parametrize("name,rel,find,replace,message,check_line", BAD, ids=[b[0] for b in BAD])
-def test_bad_input_is_refused_with_file_and_line(tmp_path, name, rel, find, replace, message,
+def test_bad_input_is_refused_with_file_and_line(project, tmp_path, name, rel, find, replace, message,
                                                  check_line):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    line = mutate(tmp_path, rel, find, replace)
+    shutil.rmtree(project / "content")
+    shutil.copytree(ROOT / "content", project / "content")
+    line = mutate(project, rel, find, replace)
     with pytest.raises(ContentError) as caught:
-        load(tmp_path)
+        load(project)
     text = str(caught.value)
     assert message in text, text
     named = NAMED_FILE.get(name, rel)
@@ -200,6 +294,17 @@ def test_bad_input_is_refused_with_file_and_line(tmp_path, name, rel, find, repl
         assert f"{rel}:{line}:" in text, f"expected {rel}:{line} in\n{text}"
     # no other problem is reported for a single mistake, except its direct consequences
     assert len(caught.value.problems) <= 2, text
+
+    # the build refuses it the same way, with no traceback, and leaves the last site as it was
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last good build", encoding="utf-8")
+    result = mkdocs_build(project, site)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output, output[-3000:]
+    assert re.search(rf"^{re.escape(named)}(:\d+)?: ", output, re.M), output[-3000:]
+    assert [p.name for p in site.rglob("*")] == ["index.html"], "a refused build wrote into the site"
+    assert (site / "index.html").read_text(encoding="utf-8") == "the last good build"
 
 
 def test_broken_content_stops_the_build_before_any_page(tmp_path):
