@@ -867,7 +867,7 @@ class _Loader:
                                              "use it for an item, a situation or an answer, or remove it"))
         self.check_wording()
         for lang, src in self.string_sources.items():
-            required = self.required_strings(lang, self.reference_ui)
+            required = self.required_strings(lang)
             for path, _ in _leaves(src.data):
                 if path not in required and path != ("meta", "partial"):
                     src.error(src.key_line(path[:-1], path[-1]),
@@ -1074,7 +1074,7 @@ class _Loader:
 
     # -- strings --------------------------------------------------------------------
 
-    def required_strings(self, lang: str, reference_ui: dict) -> dict[tuple[str, ...], None]:
+    def required_strings(self, lang: str) -> dict[tuple[str, ...], None]:
         """Every string path a language must define, derived from the model."""
         keys: dict[tuple[str, ...], None] = {}
 
@@ -1126,15 +1126,12 @@ class _Loader:
     def load_strings(self) -> dict[str, dict[str, Any]]:
         strings: dict[str, dict[str, Any]] = {}
         self.string_sources: dict[str, Source] = {}
-        self.reference_ui: dict = {}
         self.untranslated: dict[str, list[tuple[str, ...]]] = {}
         self.required_count: dict[str, int] = {}
         if not self.languages:
             return strings
         sources = {lang: self.source(f"locales/{lang}.toml") for lang in self.languages}
         ref = sources[self.languages[0]]
-        reference_ui = ref.data.get("ui", {}) if ref.ok and isinstance(ref.data.get("ui"), dict) else {}
-        self.reference_ui = reference_ui
         reference = dict(_leaves(ref.data)) if ref.ok else {}
         reference.update({("plans", pid, "blocks", b.id): b.vi  # the official text itself
                           for pid, plan in self.plans.items() for b in plan.blocks})
@@ -1148,7 +1145,7 @@ class _Loader:
                           "and only a translation can be partial",
                           "write partial = true while the translation is incomplete, or remove it")
                 partial = False
-            required = self.required_strings(lang, reference_ui)
+            required = self.required_strings(lang)
             self.required_count[lang] = len(required)
             present = dict(_leaves(src.data))
             lacking = self.untranslated.setdefault(lang, [])

@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
+import local_nginx  # noqa: E402
 import serve  # noqa: E402
 from build_communes import build as build_communes  # noqa: E402
 from build_communes import copy_project  # noqa: E402
@@ -354,7 +355,6 @@ def bench_servers(site: Path, tmp: Path, runs: int = 3) -> dict:
     generated nginx configuration over HTTPS. Medians of ``runs``. The load comes from one
     Python process (scripts/load.py), so nginx's figure is bounded by the client's own speed."""
     import load
-    import local_nginx
 
     def medians(base: str) -> dict:
         rows = [load.run(base, connections=50, requests=20, limit=120) for _ in range(runs)]
@@ -392,12 +392,6 @@ def bench_checklists(tmp: Path) -> dict:
     subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True, timeout=60)
     out["before"] = lengths(old)
     return out
-
-
-def local_nginx_missing() -> str:
-    import local_nginx
-
-    return local_nginx.MISSING
 
 
 def main() -> None:
@@ -455,7 +449,7 @@ def main() -> None:
         print(f"  {name:9} {r['requests_per_s']:8.0f} requests/s  p50 {r['p50_ms']:6.1f} ms  "
               f"p99 {r['p99_ms']:6.1f} ms  slowest connect {r['max_connect_ms']:6.1f} ms  errors {r['errors']}")
     if "nginx" not in results["servers"]:
-        print(f"  nginx: not measured: {local_nginx_missing()}")
+        print(f"  nginx: not measured: {local_nginx.MISSING}")
     w = results["wizard"]
     print(f"wizard (median of {w['runs']} cold loads, each followed by a warm one; "
           f"{len(ANSWER_SETS)} checklists per load):")
