@@ -120,13 +120,12 @@ class Source:
             line = int(match.group(1)) if match else None
             self.error(line, f"not valid TOML: {exc}", "correct the TOML syntax on that line")
             return
-        for path, value in _leaves(self.data):
-            for text in (value if isinstance(value, list) else [value]):
-                if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
-                    self.error(self.find(text[:60]), f"{'.'.join(map(str, path))} is {len(text):,} characters "
-                               f"long; a text is at most {MAX_TEXT_CHARS:,}",
-                               "shorten it, or split it (a plan paragraph per [[block]])")
-                    self.ok = False
+        for path, text in _texts(self.data):
+            if len(text) > MAX_TEXT_CHARS:
+                self.error(self.find(text[:60]), f"{'.'.join(path)} is {len(text):,} characters "
+                           f"long; a text is at most {MAX_TEXT_CHARS:,}",
+                           "shorten it, or split it (a plan paragraph per [[block]])")
+                self.ok = False
 
     def error(self, line: int | None, message: str, fix: str) -> None:
         self.problems.append(Problem(self.rel, line, message, fix))
@@ -1238,6 +1237,18 @@ def _leaves(node: dict, prefix: tuple[str, ...] = ()):
             yield from _leaves(value, (*prefix, key))
         else:
             yield (*prefix, key), value
+
+
+def _texts(node: Any, prefix: tuple[str, ...] = ()):
+    """Every string in parsed TOML with its path, inside tables and arrays (of tables) alike."""
+    if isinstance(node, str):
+        yield prefix, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _texts(value, (*prefix, key))
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _texts(value, (*prefix, str(n + 1)))
 
 
 def _quote(key: str) -> str:

@@ -188,6 +188,8 @@ BAD = [
      "a content file is at most 1 MB", False),
     ("text-far-too-long", "content/locales/vi.toml", 'term = "VNeID"', f'term = "{"VNeID " * 4000}"',
      "glossary.vneid.term is 24,000 characters long; a text is at most 10,000", True),
+    ("plan-paragraph-far-too-long", "content/plans/ngok-reo.toml", 'kind = "li"\nvi = "',
+     f'kind = "li"\nvi = "{"Hỗ trợ người dân. " * 700}', "characters long; a text is at most 10,000", True),
     ("commune-address-far-too-long", "content/communes/ngok-reo.toml", 'address = ""',
      f'address = "{"Thôn 1, " * 2000}"', "address is 16,000 characters long", True),
     ("stage-listed-twice", "content/procedure.toml", '[[stage]]\nid = "identify"', '[[stage]]\nid = "on-arrival"',
