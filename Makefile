@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve dev test bench cards communes i18n-report kiosk lock clean
+.PHONY: setup site serve dev test bench cards communes import-plan i18n-report kiosk lock clean
 
 ## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
 ##        pinned npm packages (package-lock.json: the Pyodide runtime)
@@ -61,6 +61,12 @@ cards: setup
 ## communes: every commune's handbook (content/communes/ID.toml), each into build/communes/ID/
 communes: setup
 	$(BIN)/python scripts/build_communes.py --out build/communes
+
+## import-plan: a commune's own plan becomes its handbook: FILE=plan.docx (or .txt, .md) ID=some-id
+##              writes content/communes/ID/ (drafts, a review report); then: make site COMMUNE=ID
+import-plan: setup
+	@test -n "$(FILE)" -a -n "$(ID)" || { echo "usage: make import-plan FILE=path/to/plan.docx ID=some-id" >&2; exit 2; }
+	$(BIN)/python -m handbook.importer "$(FILE)" "$(ID)"
 
 ## i18n-report: per language, what is translated and what is missing
 i18n-report:

@@ -26,13 +26,14 @@ def report(root: Path = ROOT, every: bool = False) -> str:
     for lang in model.languages:
         required = model.required[lang]
         missing = model.untranslated.get(lang, [])
+        imported = [path for path in missing if path in model.owned]  # communes' own plans: marked
         partial = bool(model.strings[lang].get("meta", {}).get("partial"))
         share = 100 * (required - len(missing)) / required if required else 100.0
         if lang == model.reference:
             status = "authoritative"
         elif not missing:
             status = "complete"
-        elif partial:
+        elif partial or len(imported) == len(missing):
             status = "partial: builds, missing strings shown in " + model.reference + ", marked"
         else:
             status = "incomplete: the build fails (translate, or mark it [meta] partial = true)"
@@ -41,6 +42,9 @@ def report(root: Path = ROOT, every: bool = False) -> str:
         if missing:
             sections = Counter(".".join(path[:2]) if path[0] == "plans" else path[0] for path in missing)
             lines.append("    missing by section: " + ", ".join(f"{k} {v}" for k, v in sorted(sections.items())))
+            if imported:
+                lines.append(f"    of which {len(imported)} are communes' own plans, situations and items "
+                             f"(content/communes/ID/locales/{lang}.toml): shown in {model.reference}, marked")
             for path in missing if every else missing[:SHOWN]:
                 lines.append(f"    content/locales/{lang}.toml: {'.'.join(path)}")
             if not every and len(missing) > SHOWN:

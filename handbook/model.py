@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import commune_folder
 from . import procedure as procedure_module
 from .procedure import Procedure
 from .ui_keys import UI_KEYS
@@ -195,6 +196,8 @@ class Plan:
     original: Path
     blocks: list[Block]
     sections: list[str]  # citable sections, in document order
+    # a commune's own plan: known plan sections it says the same as (same heading), by citation
+    same_sections: dict[str, str] = field(default_factory=dict)
 
     def section_blocks(self, section: str) -> list[Block]:
         """The blocks of one section, without those of its subsections."""
@@ -227,6 +230,7 @@ class Item:
     pictogram: str = ""
     staff_only: bool = False  # a network action staff can do after the person has gone
     after: tuple[str, ...] = ()  # actions it comes after whenever both are in one procedure
+    commune: str = ""  # a commune's own action (content/communes/ID/items.toml); "": a known one
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,8 @@ class Situation:
     steps: tuple[str, ...]
     related: tuple[str, ...]  # both directions, derived
     pictogram: str = ""
+    same_as: str = ""  # a commune's guide for a known situation: its wizard answers lead here
+    commune: str = ""  # a commune's own situation (content/communes/ID/situations.toml)
 
     @property
     def citation(self) -> Citation:
@@ -280,6 +286,7 @@ class Commune:
     hours: str
     site_url: str
     plans: tuple[str, ...]
+    draft: bool = False  # imported (content/communes/ID/) and not yet reviewed by a person
 
 
 @dataclass(frozen=True)
@@ -346,6 +353,8 @@ class Model:
     # languages marked partial (or every language, when loaded for a coverage report) have any
     untranslated: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     required: dict[str, int] = field(default_factory=dict)  # per language: strings it must have
+    # strings of the communes' own plans (content/communes/ID/): a translation may lack them
+    owned: frozenset = frozenset()
 
     def centre(self, lang: str, commune: Commune) -> str:
         """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""
@@ -434,15 +443,19 @@ def parse_citation(text: str) -> Citation | None:
 # --------------------------------------------------------------------------- loading
 
 
-def load(root: Path | str, commune: str | None = None, coverage: bool = False) -> Model:
+def load(root: Path | str, commune: str | None = None, coverage: bool = False,
+         extra_commune: tuple[str, Path] | None = None) -> Model:
     """Load ``root/content`` and validate everything; raise :class:`ContentError` on any problem.
     With ``commune``, the result is that commune's handbook (see :func:`for_commune`). With
-    ``coverage``, every language may lack strings (as if marked partial): for reporting them."""
+    ``coverage``, every language may lack strings (as if marked partial): for reporting them.
+    ``extra_commune`` (id, folder) reads that commune folder in place of content/communes/ID/
+    (the importer validates what it is about to write)."""
     root = Path(root)
     content = root / "content"
     problems: list[Problem] = []
     loader = _Loader(root, content, problems)
     loader.coverage = coverage
+    loader.extra_commune = extra_commune
     model = loader.run()
     if problems:
         raise ContentError.first_file(problems)
@@ -467,11 +480,25 @@ def for_commune(model: Model, commune_id: str) -> Model:
                                     f"there is no profile for commune '{commune_id}'",
                                     f"use one of: {', '.join(model.communes)}; or add its profile")])
     keep = set(commune.plans)
+    # a commune with its own plan: what stands on a known situation stands on its section for it
+    corresponding, guides = commune_folder.translate_citations(model, keep)
 
-    def cites(values: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    def own(values: tuple[Citation, ...]) -> tuple[Citation, ...]:  # what an item cites: its own words
         return tuple(c for c in values if c.plan in keep)
 
-    items = {iid: replace(i, cites=cites(i.cites)) for iid, i in model.items.items() if cites(i.cites)}
+    def cites(values: tuple[Citation, ...]) -> tuple[Citation, ...]:
+        out = []
+        for c in values:
+            if c.plan in keep:
+                out.append(c)
+                continue
+            for (plan, section), (to_plan, to_section) in corresponding.items():
+                if c.plan == plan and (c.section == section or c.section.startswith(section + ".")):
+                    out.append(Citation(to_plan, to_section))
+                    break
+        return tuple(dict.fromkeys(out))
+
+    items = {iid: replace(i, cites=own(i.cites)) for iid, i in model.items.items() if own(i.cites)}
     situations = {sid: s for sid, s in model.situations.items() if s.plan in keep}
     situations = {sid: replace(s, checklist=tuple(i for i in s.checklist if i in items),
                                steps=tuple(i for i in s.steps if i in items),
@@ -494,7 +521,8 @@ def for_commune(model: Model, commune_id: str) -> Model:
     rules = []
     for rule in wizard.rules:
         if cites(rule.cites):  # a rule whose path is not there proposes the default one instead
-            rules.append(replace(rule, cites=cites(rule.cites), guides=known(rule.guides, situations),
+            rules.append(replace(rule, cites=cites(rule.cites),
+                                 guides=known(tuple(dict.fromkeys(guides.get(g, g) for g in rule.guides)), situations),
                                  path=rule.path if rule.path in path_ids else default))
     answers = {r.when[0] for r in rules if len(r.when) == 1}  # an answer stays with its own rule
     rules = [r for r in rules if all(w in answers for w in r.when)]
@@ -506,9 +534,9 @@ def for_commune(model: Model, commune_id: str) -> Model:
     items = {iid: replace(i, after=known(i.after, items)) for iid, i in items.items()}
     return replace(model, plans={pid: p for pid, p in model.plans.items() if pid in keep}, items=items,
                    situations=situations, communes={commune.id: commune}, commune=commune,
-                   glossary={tid: replace(t, seen_in=cites(t.seen_in)) for tid, t in model.glossary.items()},
+                   glossary={tid: replace(t, seen_in=own(t.seen_in)) for tid, t in model.glossary.items()},
                    wizard=narrowed_wizard,
-                   procedure=procedure_module.narrow(model.procedure, items, conditions, keep))
+                   procedure=procedure_module.narrow(model.procedure, items, conditions, cites))
 
 
 class _Loader:
@@ -614,7 +642,7 @@ class _Loader:
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
                      self.glossary, self.communes, self.wizard, self.procedure, self.icon_sets, self.pictograms,
                      self.kiosk_idle_seconds, self.strings, untranslated=self.untranslated,
-                     required=self.required_count)
+                     required=self.required_count, owned=self.owned)
 
     def load_pictograms(self) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
         src = self.source("pictograms.toml")
@@ -662,11 +690,11 @@ class _Loader:
 
     def load_plans(self) -> dict[str, Plan]:
         plans: dict[str, Plan] = {}
-        for path in sorted((self.content / "plans").glob("*.toml")):
+        own = {cid: folder / "plan.toml" for cid, folder in commune_folder.folders(self).items()}
+        for pid, path in [(p.stem, p) for p in sorted((self.content / "plans").glob("*.toml"))] + list(own.items()):
             src = Source(self.root, path, self.problems)
             if not src.ok:
                 continue
-            pid = path.stem
             if not self.fields(src, 1, src.data, {"id": str, "original": str, "block": "tables"}, {},
                                f"plan '{pid}'"):
                 continue
@@ -753,6 +781,7 @@ class _Loader:
                           "the network", "remove staff_only, or set network = true")
             items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"],
                               raw.get("staff_only", False), tuple(raw.get("after", [])))
+        commune_folder.load_items(self, items)
         for iid, item in items.items():
             for other in item.after:
                 if other not in items or other == iid:
@@ -840,6 +869,7 @@ class _Loader:
                             related[a].append(b)
         for sid, situation in out.items():
             out[sid] = Situation(**{**situation.__dict__, "related": tuple(related[sid])})
+        commune_folder.load_situations(self, out, self.items)
         return out
 
     def secondary_checks(self) -> None:
@@ -928,16 +958,22 @@ class _Loader:
     def load_communes(self) -> dict[str, Commune]:
         communes: dict[str, Commune] = {}
         text_fields = ("province", "address", "hotline", "hours", "site_url")
-        for path in sorted((self.content / "communes").glob("*.toml")):
+        folders = commune_folder.folders(self)
+        for cid, path in [(p.stem, p) for p in sorted((self.content / "communes").glob("*.toml"))] + \
+                [(cid, f / "commune.toml") for cid, f in folders.items()]:
             src = Source(self.root, path, self.problems)
             if not src.ok or not self.fields(
                     src, 1, src.data, {"id": str, "kind": str, "name": str, "plans": list},
-                    {name: str for name in text_fields}, f"commune '{path.stem}'"):
+                    {name: str for name in text_fields}, f"commune '{cid}'"):
                 continue
             data = src.data
-            if data["id"] != path.stem:
-                src.error(src.find("id"), f"commune id '{data['id']}' differs from the file name",
-                          f"set id = \"{path.stem}\" or rename the file")
+            if data["id"] != cid:
+                src.error(src.find("id"), f"commune id '{data['id']}' differs from the "
+                          f"{'folder' if cid in folders else 'file'} name",
+                          f"set id = \"{cid}\" or rename the {'folder' if cid in folders else 'file'}")
+            if cid in folders and list(data["plans"]) != [cid]:
+                src.error(src.find("plans"), f"commune '{cid}' has its own plan: plans = [\"{cid}\"]",
+                          f"write plans = [\"{cid}\"] (its plan.toml is in this folder)")
             if data["kind"] not in COMMUNE_KINDS:
                 src.error(src.find("kind"), f"commune kind '{data['kind']}' is unknown",
                           f"use one of: {', '.join(COMMUNE_KINDS)}")
@@ -964,7 +1000,8 @@ class _Loader:
                               f"use one of: {', '.join(self.plans)}")
             communes[data["id"]] = Commune(data["id"], data["kind"], data["name"].strip(),
                                            *(data.get(name, "").strip() for name in text_fields),
-                                           tuple(data["plans"]))
+                                           tuple(data["plans"]),
+                                           draft=cid in folders and commune_folder.is_draft(folders[cid]))
         if not communes:
             self.problems.append(Problem("content/communes", None, "no commune profile found",
                                          "add content/communes/ID.toml"))
@@ -1130,6 +1167,8 @@ class _Loader:
         if not self.languages:
             return strings
         sources = {lang: self.source(f"locales/{lang}.toml") for lang in self.languages}
+        owned = commune_folder.merge_strings(self, sources)  # a commune folder's own wording
+        self.owned = frozenset(owned)
         ref = sources[self.languages[0]]
         reference = dict(_leaves(ref.data)) if ref.ok else {}
         reference.update({("plans", pid, "blocks", b.id): b.vi  # the official text itself
@@ -1151,7 +1190,7 @@ class _Loader:
             missing: dict[tuple[str, ...], list[str]] = {}  # per table: one message, not one per key
             for path in required:
                 value = present.get(path)
-                if value is None and (partial or self.coverage) and lang != self.languages[0]:
+                if value is None and (partial or self.coverage or path in owned) and lang != self.languages[0]:
                     lacking.append(path)  # shown in the reference language, marked as such
                     _put(src.data, path, f"{UNTRANSLATED[0]}{reference.get(path, '')}{UNTRANSLATED[1]}")
                 elif value is None:

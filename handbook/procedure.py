@@ -274,15 +274,17 @@ def list_of_steps(value: Any) -> bool:
 list_of_steps.description = "a list of item ids (a list of ids in it is one step)"  # type: ignore[attr-defined]
 
 
-def narrow(procedure: Procedure, items: dict, known: set[str], plans: set[str]) -> Procedure:
+def narrow(procedure: Procedure, items: dict, known: set[str], translate) -> Procedure:
     """One commune's procedure: a variant that stands on none of its plans goes, and so does one
     whose conditions name answers or paths it lacks (it can never hold); ``any`` and ``unless``
-    keep what is known; steps keep the items that stand on the variant's sections left."""
+    keep what is known; steps keep the items that stand on the variant's sections left.
+    ``translate`` maps a tuple of citations to the commune's (its plans' own, or the sections of
+    its own plan for the same situation), dropping the rest."""
     stages = []
     for stage in procedure.stages:
         variants = []
         for v in stage.variants:
-            cites = tuple(c for c in v.cites if c.plan in plans)
+            cites = translate(v.cites)
             any_ = tuple(c for c in v.any if c in known)
             if not cites or not set(v.when) <= known or (v.any and not any_):
                 continue
@@ -293,7 +295,7 @@ def narrow(procedure: Procedure, items: dict, known: set[str], plans: set[str]) 
             variants.append(replace(v, any=any_, unless=tuple(c for c in v.unless if c in known), steps=steps,
                                     cites=cites, sources=tuple(step_sources(s, items, cites) for s in steps)))
         stages.append(replace(stage, variants=tuple(variants)))
-    conflicts = tuple(replace(c, cites=tuple(x for x in c.cites if x.plan in plans))
+    conflicts = tuple(replace(c, cites=translate(c.cites))
                       for c in procedure.conflicts if set(c.when) <= known)
     slip = tuple(s for s in (replace(line, items=tuple(i for i in line.items if i in items))
                              for line in procedure.slip) if s.items)

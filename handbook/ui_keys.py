@@ -7,6 +7,7 @@ UI_KEYS = (
     "site_name", "site_name_commune", "site_description",
     "translation_notice", "translation_link",
     "untranslated_notice",
+    "draft_notice",
     "home_title", "home_lead", "home_pick", "home_more", "home_start",
     "nav_guides", "nav_plans", "nav_wizard",
     "guides_title", "guides_lead",

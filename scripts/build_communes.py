@@ -41,7 +41,9 @@ def copy_project(target: Path, root: Path = ROOT) -> Path:
 
 
 def communes_of(project: Path) -> list[str]:
-    return sorted(p.stem for p in (project / "content" / "communes").glob("*.toml"))
+    folder = project / "content" / "communes"
+    return sorted([p.stem for p in folder.glob("*.toml")]
+                  + [p.parent.name for p in folder.glob("*/commune.toml") if not p.parent.name.startswith(".")])
 
 
 def build(project: Path, communes: list[str], out: Path, keep: bool = True) -> dict[str, float]:

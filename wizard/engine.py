@@ -104,6 +104,8 @@ class Engine:
     def _answers(self, given: dict) -> set[str]:
         answers: set[str] = set()
         for question, values in given.items():
+            if question not in self.questions and not values:
+                continue  # a commune's handbook may lack a question altogether (no answer left)
             if question not in self.questions:
                 raise UnknownAnswer("question", [question], list(self.questions))
             values = list(values)

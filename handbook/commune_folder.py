@@ -1,0 +1,242 @@
+"""A commune whose own plan lives in its own folder: ``content/communes/ID/``.
+
+    commune.toml        its profile (the same fields as content/communes/ID.toml)
+    plan.toml           its plan's blocks (as content/plans/ID.toml); plan.original.txt beside it
+    situations.toml     its situations ([[situation]] as content/situations.toml, plus `same_as`:
+                        the known situation whose wizard answers lead to this guide)
+    items.toml          its new checklist actions ([[item]], ids starting with ID-), and the known
+                        actions its plan states too ([[reuse]]: id, cites)
+    locales/LANG.toml   the wording of its plan, situations and items (vi: the plan's words);
+                        a string a translation lacks is shown in Vietnamese, marked
+    choices.toml        what a person confirmed; `reviewed = false` (or absent) marks it a draft
+
+``make import-plan`` writes such a folder; adding a commune this way touches no shared file.
+Each file is validated here, with the same messages (file, line, fix) as the shared content.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import _Loader
+
+FILES = ("commune.toml", "plan.toml", "situations.toml", "items.toml")
+MAX_STEPS = 6
+
+
+def folders(loader: "_Loader") -> dict[str, Path]:
+    """The commune folders, by id (a folder being imported replaces its namesake)."""
+    out = {}
+    base = loader.content / "communes"
+    if base.is_dir():
+        for path in sorted(base.iterdir()):
+            if path.is_dir() and not path.name.startswith(".") and (path / "commune.toml").is_file():
+                out[path.name] = path
+    extra = getattr(loader, "extra_commune", None)
+    if extra:
+        out[extra[0]] = Path(extra[1])
+    return out
+
+
+def is_draft(folder: Path) -> bool:
+    path = folder / "choices.toml"
+    if not path.is_file():
+        return False  # written by hand, not imported
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("reviewed") is not True
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return True
+
+
+def load_items(loader: "_Loader", items: dict) -> None:
+    """Each folder's new items, and the known items its plan states too (their citations)."""
+    from .model import ID_RE, Item, Source, _label, replace
+
+    for cid, folder in folders(loader).items():
+        path = folder / "items.toml"
+        if not path.is_file():
+            continue
+        src = Source(loader.root, path, loader.problems)
+        if not src.ok or not loader.fields(src, 1, src.data, {}, {"item": "tables", "reuse": "tables"},
+                                           f"{cid}/items.toml"):
+            continue
+        starts = src.table_starts("item")
+        for n, raw in enumerate(src.data.get("item", [])):
+            line = starts[n] if n < len(starts) else None
+            if not loader.fields(src, line, raw, {"id": str, "phase": str, "network": bool, "cites": list,
+                                                  "pictogram": str}, {"staff_only": bool, "after": list},
+                                 _label("item", n, raw)):
+                continue
+            iid = raw["id"]
+            what = f"item '{iid}'"
+            if not ID_RE.match(iid) or not iid.startswith(f"{cid}-"):
+                src.error(line, f"{what}: a commune's own item id starts with '{cid}-'",
+                          f"rename it {cid}-…, lower-case-with-dashes")
+                continue
+            if iid in items:
+                src.error(line, f"duplicate item id '{iid}'", "give every item its own id")
+                continue
+            if raw["phase"] not in loader.phases:
+                src.error(src.find("phase", line or 1), f"{what}: unknown phase '{raw['phase']}'",
+                          f"use one of: {', '.join(loader.phases)}")
+            cites = _own_cites(loader, src, line, raw["cites"], cid, what)
+            loader.pictogram_ref(src, line, raw["pictogram"], what)
+            items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"],
+                              raw.get("staff_only", False) and raw["network"], tuple(raw.get("after", [])),
+                              commune=cid)
+        starts = src.table_starts("reuse")
+        for n, raw in enumerate(src.data.get("reuse", [])):
+            line = starts[n] if n < len(starts) else None
+            if not loader.fields(src, line, raw, {"id": str, "cites": list}, {}, _label("reuse", n, raw)):
+                continue
+            item = items.get(raw["id"])
+            if item is None or item.commune:
+                src.error(src.find(f'"{raw["id"]}"', line or 1), f"reuse: '{raw['id']}' is not a known item",
+                          "name an item of content/checklist.toml, or make it a new [[item]]")
+                continue
+            cites = _own_cites(loader, src, line, raw["cites"], cid, f"reuse of '{raw['id']}'")
+            items[item.id] = replace(item, cites=tuple(dict.fromkeys(item.cites + cites)))
+
+
+def _own_cites(loader, src, line, values, cid, what):
+    if not values:
+        src.error(line, f"{what} cites nothing", "cite the section of this commune's plan that states it")
+    cites = tuple(c for c in (loader.citation(src, line, x, what) for x in values) if c)
+    for c in cites:
+        if c.plan != cid:
+            src.error(src.find(str(c), line or 1), f"{what} cites another plan ({c})",
+                      f"a commune's folder cites its own plan only: {cid}:SECTION")
+    return tuple(c for c in cites if c.plan == cid)
+
+
+def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
+    from .model import ID_RE, Situation, Source, _label
+
+    known = dict(situations)
+    for cid, folder in folders(loader).items():
+        path = folder / "situations.toml"
+        if not path.is_file():
+            continue
+        src = Source(loader.root, path, loader.problems)
+        if not src.ok or not loader.fields(src, 1, src.data, {}, {"situation": "tables", "sections": dict},
+                                           f"{cid}/situations.toml"):
+            continue
+        plan = loader.plans.get(cid)
+        for cited, section in src.data.get("sections", {}).items():
+            at = src.find(f'"{cited}"')
+            known_cite = loader.citation(src, at, cited, "[sections]")
+            if known_cite is not None and known_cite.plan == cid:
+                src.error(at, f"[sections] '{cited}' is this commune's own plan", "name a section of a known plan")
+            elif plan is not None and section not in plan.sections:
+                src.error(at, f"[sections] '{cited}' = '{section}': no section '{section}' in plan '{cid}'",
+                          f"use one of: {', '.join(plan.sections)}")
+            elif known_cite is not None and plan is not None:
+                plan.same_sections[cited] = section
+        starts = src.table_starts("situation")
+        for n, raw in enumerate(src.data.get("situation", [])):
+            line = starts[n] if n < len(starts) else None
+            if not loader.fields(src, line, raw, {"id": str, "plan": str, "section": str, "staff": list,
+                                                  "checklist": list, "steps": list, "pictogram": str},
+                                 {"support": list, "same_as": str}, _label("situation", n, raw)):
+                continue
+            sid = raw["id"]
+            what = f"situation '{sid}'"
+            if not ID_RE.match(sid) or not sid.startswith(f"{cid}-") or sid in situations:
+                src.error(line, f"{what}: id must be new and start with '{cid}-'", f"rename it {cid}-…")
+                continue
+            if raw["plan"] != cid or plan is None:
+                src.error(src.find("plan", line or 1), f"{what}: plan must be this commune's own ('{cid}')",
+                          f'write plan = "{cid}" (and keep plan.toml in this folder)')
+                continue
+            for key in ("section", "staff", "support"):
+                values = raw.get(key, [])
+                for sec in [values] if isinstance(values, str) else values:
+                    if sec not in plan.sections:
+                        src.error(src.find(f'"{sec}"', line or 1),
+                                  f"{what}: {key} '{sec}' is not a section of plan '{cid}'",
+                                  f"use one of: {', '.join(plan.sections)}")
+            same_as = raw.get("same_as", "")
+            if same_as and same_as not in known:
+                src.error(src.find("same_as", line or 1), f"{what}: same_as '{same_as}' is not a known situation",
+                          f"use one of: {', '.join(known)}; or remove same_as (a new situation)")
+            for iid in raw["checklist"]:
+                if iid not in items or (items[iid].commune not in ("", cid)):
+                    src.error(src.find(f'"{iid}"', line or 1), f"{what}: unknown checklist item '{iid}'",
+                              f"define it in {cid}/items.toml or name an item of content/checklist.toml")
+                elif not any(c.plan == cid for c in items[iid].cites):
+                    src.error(src.find(f'"{iid}"', line or 1),
+                              f"{what}: item '{iid}' cites nothing of plan '{cid}'",
+                              f"add a [[reuse]] in {cid}/items.toml citing the section that states it")
+            for iid in raw["steps"]:
+                if iid not in raw["checklist"]:
+                    src.error(src.find(f'"{iid}"', line or 1), f"{what}: step '{iid}' is not in its checklist",
+                              "steps pick the key items of the checklist; add it there first")
+            if not raw["checklist"]:
+                src.error(line, f"{what} has an empty checklist", "list the items staff must do")
+            if not 1 <= len(raw["steps"]) <= MAX_STEPS:
+                src.error(src.find("steps", line or 1), f"{what} has {len(raw['steps'])} steps",
+                          f"a pictogram strip has 1 to {MAX_STEPS} steps: pick them from the checklist")
+            loader.pictogram_ref(src, line, raw["pictogram"], what)
+            situations[sid] = Situation(sid, cid, raw["section"], tuple(raw["staff"]), tuple(raw.get("support", [])),
+                                        tuple(raw["checklist"]), tuple(raw["steps"]), (), raw["pictogram"],
+                                        same_as=same_as, commune=cid)
+
+
+def merge_strings(loader: "_Loader", sources: dict) -> set[tuple[str, ...]]:
+    """Each folder's locales into each language's strings; returns the string paths the folders own
+    (a translation may lack them: they are then shown in Vietnamese, marked)."""
+    from .model import Source, _leaves, _put
+
+    owned: set[tuple[str, ...]] = set()
+    for cid, folder in folders(loader).items():
+        owned |= {("plans", cid, key) for key in ("title", "short", "label")}
+        owned |= {("plans", cid, "blocks", b.id) for b in loader.plans[cid].blocks} if cid in loader.plans else set()
+        owned |= {("situations", sid, key) for sid, s in loader.situations.items() if s.commune == cid
+                  for key in ("title", "summary", "audience")}
+        owned |= {("items", iid, key) for iid, i in loader.items.items() if i.commune == cid
+                  for key in ("text", "short")}
+        for lang, src in sources.items():
+            path = folder / "locales" / f"{lang}.toml"
+            if not src.ok or not path.is_file():
+                continue
+            mine = Source(loader.root, path, loader.problems)
+            if not mine.ok:
+                continue
+            for key, value in _leaves(mine.data):
+                if key not in owned:
+                    mine.error(mine.key_line(key[:-1], key[-1]), f"string {'.'.join(key)} is not this commune's",
+                               f"a commune's locales hold only its plan ({cid}), its situations and items")
+                else:
+                    _put(src.data, key, value)
+    # a guide that is a known situation keeps that situation's wording, in every language
+    for sid, s in loader.situations.items():
+        if s.same_as:
+            for src in sources.values():
+                known = src.data.get("situations", {}).get(s.same_as) if src.ok else None
+                if isinstance(known, dict):
+                    for key in ("title", "summary", "audience"):
+                        if key in known and not src.data.get("situations", {}).get(sid, {}).get(key):
+                            _put(src.data, ("situations", sid, key), known[key])
+    return owned
+
+
+def translate_citations(model, keep: set[str]) -> tuple[dict, dict]:
+    """For a commune whose plan maps to known situations: (known section → its own section,
+    known guide → its own guide). A rule or a procedure variant citing a known situation's
+    section stands, in this commune's handbook, on the section of its plan for that situation."""
+    sections: dict[tuple[str, str], tuple[str, str]] = {}
+    guides: dict[str, str] = {}
+    for plan in (p for pid, p in model.plans.items() if pid in keep):
+        for cited, own in plan.same_sections.items():
+            known_plan, _, known_section = cited.partition(":")
+            sections[(known_plan, known_section)] = (plan.id, own)
+    for s in model.situations.values():
+        if s.plan in keep and s.same_as and s.same_as in model.situations:
+            k = model.situations[s.same_as]
+            guides[k.id] = s.id
+            for sec in (k.section, *k.staff, *k.support):
+                sections[(k.plan, sec)] = (s.plan, s.section)
+    return sections, guides
