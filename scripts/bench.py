@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -374,6 +375,56 @@ def bench_servers(site: Path, tmp: Path, runs: int = 3) -> dict:
     return result
 
 
+def bench_import(tmp: Path, runs: int = 3) -> dict:
+    """`make import-plan`: seconds to import each plan file (median of ``runs``), seconds from the
+    plan file to a built commune handbook (import + `mkdocs build` for that commune; goal < 30 s),
+    and the share of the plans' sentences matched to known checklist actions. Baseline, same run:
+    the build alone of an existing commune (ngok-reo) in the same project copy."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import plan_fixtures
+
+    project = copy_project(tmp / "import-project")
+    files = tmp / "plan-files"
+    files.mkdir()
+    plans = {f"{name}.{fmt}": getattr(plan_fixtures, f"write_{fmt}")(name, files / f"{name}.{fmt}")
+             for name in plan_fixtures.FIXTURES for fmt in ("docx", "txt")}
+    for pid in ("ngok-reo", "thai-hoa"):
+        plans[f"{pid}.original.txt"] = ROOT / "content" / "plans" / f"{pid}.original.txt"
+    env = {**os.environ, "PYTHONPATH": str(project), "NO_MKDOCS_2_WARNING": "1"}
+
+    def build(cid: str, site: Path) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+                       cwd=project, env={**env, "HANDBOOK_COMMUNE": cid}, check=True, capture_output=True)
+        shutil.rmtree(site)
+        return time.perf_counter() - start
+
+    out: dict = {"files": {}}
+    baseline = [build("ngok-reo", tmp / "import-site") for _ in range(runs)]
+    matched = sentences = 0
+    for n, (label, path) in enumerate(plans.items()):
+        cid = f"bench-import-{n}"
+        times, to_site = [], []
+        for _ in range(runs):
+            shutil.rmtree(project / "content" / "communes" / cid, ignore_errors=True)
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "handbook.importer", str(path), cid], cwd=project,
+                                  env=env, check=True, capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
+            to_site.append(times[-1] + build(cid, tmp / "import-site"))
+        summary = next(line for line in done.stdout.splitlines() if "matched to known actions" in line)
+        counts = [int(x) for x in re.findall(r"(\d+) (?:sentences|matched)", summary)]
+        if label.split(".")[0] in plan_fixtures.FIXTURES:
+            sentences, matched = sentences + counts[0], matched + counts[1]
+        out["files"][label] = {"import_s": round(statistics.median(times), 2),
+                               "to_built_site_s": round(statistics.median(to_site), 2),
+                               "sentences": counts[0], "matched": counts[1]}
+    out["existing_commune_build_s"] = round(statistics.median(baseline), 2)
+    out["fixtures_matched_share"] = round(matched / sentences, 3) if sentences else 0.0
+    out["fixtures_sentences"] = sentences
+    return out
+
+
 def bench_checklists(tmp: Path) -> dict:
     """Steps per checklist now, and with the model before the procedure stages (from git)."""
     def lengths(cwd: Path) -> dict:
@@ -410,6 +461,7 @@ def main() -> None:
         results["communes"] = bench_communes(tmp, results["build"]["handbook_s"])
         results["transfer"] = bench_transfer(site, tmp / "bare-site-0", 3)
         results["checklists"] = bench_checklists(tmp)
+        results["import"] = bench_import(tmp)
         results["servers"] = bench_servers(site, tmp)
         results["wizard"] = bench_wizard(site, args.runs)
         results["lighthouse"] = bench_lighthouse(site, 3)
@@ -445,6 +497,13 @@ def main() -> None:
             for n, r in rows.items())
         print(f"  {build:10} {cells}")
     print("servers, 50 concurrent connections x 20 requests, 127.0.0.1 (median of 3):")
+    m = results["import"]
+    print(f"import-plan: existing commune's build alone {m['existing_commune_build_s']} s (baseline); "
+          f"fixtures' sentences matched to known actions: {m['fixtures_matched_share']:.0%} "
+          f"of {m['fixtures_sentences']}")
+    for name, r in m["files"].items():
+        print(f"  {name:24} import {r['import_s']} s, plan file to built commune {r['to_built_site_s']} s, "
+              f"{r['matched']}/{r['sentences']} sentences matched")
     for name, r in results["servers"].items():
         print(f"  {name:9} {r['requests_per_s']:8.0f} requests/s  p50 {r['p50_ms']:6.1f} ms  "
               f"p99 {r['p99_ms']:6.1f} ms  slowest connect {r['max_connect_ms']:6.1f} ms  errors {r['errors']}")
