@@ -151,13 +151,7 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
                 src.error(src.find("plan", line or 1), f"{what}: plan must be this commune's own ('{cid}')",
                           f'write plan = "{cid}" (and keep plan.toml in this folder)')
                 continue
-            for key in ("section", "staff", "support"):
-                values = raw.get(key, [])
-                for sec in [values] if isinstance(values, str) else values:
-                    if sec not in plan.sections:
-                        src.error(src.find(f'"{sec}"', line or 1),
-                                  f"{what}: {key} '{sec}' is not a section of plan '{cid}'",
-                                  f"use one of: {', '.join(plan.sections)}")
+            loader.situation_sections(src, line, raw, what, plan)
             same_as = raw.get("same_as", "")
             if same_as and same_as not in known:
                 src.error(src.find("same_as", line or 1), f"{what}: same_as '{same_as}' is not a known situation",
@@ -170,12 +164,7 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
                     src.error(src.find(f'"{iid}"', line or 1),
                               f"{what}: item '{iid}' cites nothing of plan '{cid}'",
                               f"add a [[reuse]] in {cid}/items.toml citing the section that states it")
-            for iid in raw["steps"]:
-                if iid not in raw["checklist"]:
-                    src.error(src.find(f'"{iid}"', line or 1), f"{what}: step '{iid}' is not in its checklist",
-                              "steps pick the key items of the checklist; add it there first")
-            if not raw["checklist"]:
-                src.error(line, f"{what} has an empty checklist", "list the items staff must do")
+            loader.situation_steps(src, line, raw, what)
             if not 1 <= len(raw["steps"]) <= MAX_STEPS:
                 src.error(src.find("steps", line or 1), f"{what} has {len(raw['steps'])} steps",
                           f"a pictogram strip has 1 to {MAX_STEPS} steps: pick them from the checklist")

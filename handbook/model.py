@@ -826,24 +826,12 @@ class _Loader:
                 src.error(src.find("plan", line or 1), f"{what}: unknown plan '{raw['plan']}'",
                           f"use one of: {', '.join(self.plans)}")
                 continue
-            for key in ("section", "staff", "support"):
-                values = raw.get(key, [])
-                for sec in [values] if isinstance(values, str) else values:
-                    if sec not in plan.sections:
-                        src.error(src.find(f'"{sec}"', line or 1),
-                                  f"{what}: {key} '{sec}' is not a section of plan '{plan.id}'",
-                                  f"use one of: {', '.join(plan.sections)}")
+            self.situation_sections(src, line, raw, what, plan)
             for iid in raw["checklist"]:
                 if iid not in self.items:
                     src.error(src.find(f'"{iid}"', line or 1), f"{what}: unknown checklist item '{iid}'",
                               "define it in content/checklist.toml or fix the id")
-            for iid in raw["steps"]:
-                if iid not in raw["checklist"]:
-                    src.error(src.find(f'"{iid}"', line or 1),
-                              f"{what}: step '{iid}' is not in its checklist",
-                              "steps pick the key items of the checklist; add it there first")
-            if not raw["checklist"]:
-                src.error(line, f"{what} has an empty checklist", "list the items staff must do")
+            self.situation_steps(src, line, raw, what)
             if not 3 <= len(raw["steps"]) <= 6:
                 src.error(src.find("steps", line or 1), f"{what} has {len(raw['steps'])} steps",
                           "a pictogram strip has 3 to 6 steps: pick them from the checklist")
@@ -871,6 +859,26 @@ class _Loader:
             out[sid] = Situation(**{**situation.__dict__, "related": tuple(related[sid])})
         commune_folder.load_situations(self, out, self.items)
         return out
+
+    def situation_sections(self, src: Source, line: int | None, raw: dict, what: str, plan: Plan) -> None:
+        """A situation's section, and those it quotes, are sections of its plan."""
+        for key in ("section", "staff", "support"):
+            values = raw.get(key, [])
+            for sec in [values] if isinstance(values, str) else values:
+                if sec not in plan.sections:
+                    src.error(src.find(f'"{sec}"', line or 1),
+                              f"{what}: {key} '{sec}' is not a section of plan '{plan.id}'",
+                              f"use one of: {', '.join(plan.sections)}")
+
+    def situation_steps(self, src: Source, line: int | None, raw: dict, what: str) -> None:
+        """Its key steps come from its checklist, which is not empty."""
+        for iid in raw["steps"]:
+            if iid not in raw["checklist"]:
+                src.error(src.find(f'"{iid}"', line or 1),
+                          f"{what}: step '{iid}' is not in its checklist",
+                          "steps pick the key items of the checklist; add it there first")
+        if not raw["checklist"]:
+            src.error(line, f"{what} has an empty checklist", "list the items staff must do")
 
     def secondary_checks(self) -> None:
         """Checks whose failures are usually consequences of another mistake: run them only
