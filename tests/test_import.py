@@ -21,7 +21,7 @@ import pytest
 
 import plan_fixtures
 from conftest import ROOT, copy_project, mkdocs_build
-from handbook.importer.read import ReadError, read
+from handbook.importer.read import read
 from handbook.importer.structure import parse
 from handbook.model import anchor, load
 from htmltools import read_page

@@ -17,11 +17,16 @@ Each file is validated here, with the same messages (file, line, fix) as the sha
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import pictograms
+from .base import ID_RE, Source, _label, _leaves, _put
+from .records import Item, Situation
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import _Loader
+    from .loader import _Loader
 
 FILES = ("commune.toml", "plan.toml", "situations.toml", "items.toml")
 MAX_STEPS = 6
@@ -53,7 +58,6 @@ def is_draft(folder: Path) -> bool:
 
 def load_items(loader: "_Loader", items: dict) -> None:
     """Each folder's new items, and the known items its plan states too (their citations)."""
-    from .model import ID_RE, Item, Source, _label, replace
 
     for cid, folder in folders(loader).items():
         path = folder / "items.toml"
@@ -83,7 +87,7 @@ def load_items(loader: "_Loader", items: dict) -> None:
                 src.error(src.find("phase", line or 1), f"{what}: unknown phase '{raw['phase']}'",
                           f"use one of: {', '.join(loader.phases)}")
             cites = _own_cites(loader, src, line, raw["cites"], cid, what)
-            loader.pictogram_ref(src, line, raw["pictogram"], what)
+            pictograms.ref(loader, src, line, raw["pictogram"], what)
             items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"],
                               raw.get("staff_only", False) and raw["network"], tuple(raw.get("after", [])),
                               commune=cid)
@@ -113,7 +117,7 @@ def _own_cites(loader, src, line, values, cid, what):
 
 
 def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
-    from .model import ID_RE, Situation, Source, _label
+    from .situations import check_sections, check_steps  # noqa: PLC0415 - it imports this module
 
     known = dict(situations)
     for cid, folder in folders(loader).items():
@@ -151,7 +155,7 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
                 src.error(src.find("plan", line or 1), f"{what}: plan must be this commune's own ('{cid}')",
                           f'write plan = "{cid}" (and keep plan.toml in this folder)')
                 continue
-            loader.situation_sections(src, line, raw, what, plan)
+            check_sections(src, line, raw, what, plan)
             same_as = raw.get("same_as", "")
             if same_as and same_as not in known:
                 src.error(src.find("same_as", line or 1), f"{what}: same_as '{same_as}' is not a known situation",
@@ -164,11 +168,11 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
                     src.error(src.find(f'"{iid}"', line or 1),
                               f"{what}: item '{iid}' cites nothing of plan '{cid}'",
                               f"add a [[reuse]] in {cid}/items.toml citing the section that states it")
-            loader.situation_steps(src, line, raw, what)
+            check_steps(src, line, raw, what)
             if not 1 <= len(raw["steps"]) <= MAX_STEPS:
                 src.error(src.find("steps", line or 1), f"{what} has {len(raw['steps'])} steps",
                           f"a pictogram strip has 1 to {MAX_STEPS} steps: pick them from the checklist")
-            loader.pictogram_ref(src, line, raw["pictogram"], what)
+            pictograms.ref(loader, src, line, raw["pictogram"], what)
             situations[sid] = Situation(sid, cid, raw["section"], tuple(raw["staff"]), tuple(raw.get("support", [])),
                                         tuple(raw["checklist"]), tuple(raw["steps"]), (), raw["pictogram"],
                                         same_as=same_as, commune=cid)
@@ -177,7 +181,6 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
 def merge_strings(loader: "_Loader", sources: dict) -> set[tuple[str, ...]]:
     """Each folder's locales into each language's strings; returns the string paths the folders own
     (a translation may lack them: they are then shown in Vietnamese, marked)."""
-    from .model import Source, _leaves, _put
 
     owned: set[tuple[str, ...]] = set()
     for cid, folder in folders(loader).items():

@@ -1,0 +1,252 @@
+"""The content model's records: plans and their blocks, citations, items, situations, terms,
+communes, the wizard, and the whole :class:`Model` (what every page is rendered from)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..procedure import Procedure
+from .base import CITATION_RE
+
+
+@dataclass(frozen=True)
+class Block:
+    id: str  # SECTION/N, N counted within the section
+    section: str
+    kind: str
+    vi: str
+    line: int | None
+
+
+@dataclass
+class Plan:
+    id: str
+    original: Path
+    blocks: list[Block]
+    sections: list[str]  # citable sections, in document order
+    # a commune's own plan: known plan sections it says the same as (same heading), by citation
+    same_sections: dict[str, str] = field(default_factory=dict)
+
+    def section_blocks(self, section: str) -> list[Block]:
+        """The blocks of one section, without those of its subsections."""
+        return [b for b in self.blocks if b.section == section]
+
+    def parent(self, section: str) -> str | None:
+        head = section.rsplit(".", 1)[0] if "." in section else None
+        return head if head in self.sections else None
+
+
+@dataclass(frozen=True)
+class Citation:
+    plan: str
+    section: str
+
+    def __str__(self) -> str:
+        return f"{self.plan}:{self.section}"
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.section)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    phase: str  # the stage of the file it belongs to (content/procedure.toml)
+    network: bool
+    cites: tuple[Citation, ...]
+    pictogram: str = ""
+    staff_only: bool = False  # a network action staff can do after the person has gone
+    after: tuple[str, ...] = ()  # actions it comes after whenever both are in one procedure
+    commune: str = ""  # a commune's own action (content/communes/ID/items.toml); "": a known one
+
+
+@dataclass(frozen=True)
+class Situation:
+    id: str
+    plan: str
+    section: str
+    staff: tuple[str, ...]
+    support: tuple[str, ...]
+    checklist: tuple[str, ...]
+    steps: tuple[str, ...]
+    related: tuple[str, ...]  # both directions, derived
+    pictogram: str = ""
+    same_as: str = ""  # a commune's guide for a known situation: its wizard answers lead here
+    commune: str = ""  # a commune's own situation (content/communes/ID/situations.toml)
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.plan, self.section)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    seen_in: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class IconSet:
+    id: str
+    name: str
+    author: str
+    licence: str
+    licence_url: str
+    attribution: str
+    source: str  # "python_package:folder" holding NAME.svg files
+
+
+@dataclass(frozen=True)
+class Pictogram:
+    id: str
+    icons: tuple[tuple[str, str], ...]  # (set, icon name), drawn side by side
+
+
+@dataclass(frozen=True)
+class Commune:
+    id: str
+    kind: str
+    name: str
+    province: str
+    address: str
+    hotline: str
+    hours: str
+    site_url: str
+    plans: tuple[str, ...]
+    draft: bool = False  # imported (content/communes/ID/) and not yet reviewed by a person
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WizardPath:
+    id: str
+    cites: tuple[Citation, ...]
+    reading: str = ""  # the handbook's interpretation ([readings.ID]), if any
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: tuple[tuple[str, str], ...]  # (question, answer) pairs, all required
+    guides: tuple[str, ...]  # the answer's guides; the first is for a person without the engine
+    path: str | None
+    defer_network: bool
+    cites: tuple[Citation, ...]
+    pictogram: str = ""
+    reading: str = ""
+
+    @property
+    def link(self) -> str | None:
+        """The guide a person without the engine is sent to (None: the list of guides)."""
+        return self.guides[0] if self.guides else None
+
+
+@dataclass(frozen=True)
+class Wizard:
+    questions: tuple[Question, ...]
+    paths: tuple[WizardPath, ...]  # most constrained first
+    rules: tuple[Rule, ...]
+    defer_phase: str
+    defer_cites: tuple[Citation, ...]
+    default: str | None = None  # the path when no rule gives one (the last declared); None: no path
+
+    def answers(self) -> list[tuple[str, str]]:
+        return [(q.id, a) for q in self.questions for a in q.answers]
+
+
+@dataclass
+class Model:
+    root: Path
+    languages: list[str]
+    phases: list[str]
+    plans: dict[str, Plan]
+    items: dict[str, Item]
+    situations: dict[str, Situation]
+    glossary: dict[str, Term]
+    communes: dict[str, Commune]
+    wizard: Wizard
+    procedure: Procedure
+    icon_sets: dict[str, IconSet]
+    pictograms: dict[str, Pictogram]
+    kiosk_idle_seconds: int
+    strings: dict[str, dict[str, Any]] = field(repr=False)
+    commune: Commune | None = None  # the commune whose handbook this is; None: every plan
+    # per language: the string paths it lacks (shown in the reference language, marked); only
+    # languages marked partial (or every language, when loaded for a coverage report) have any
+    untranslated: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    required: dict[str, int] = field(default_factory=dict)  # per language: strings it must have
+    # strings of the communes' own plans (content/communes/ID/): a translation may lack them
+    owned: frozenset = frozenset()
+
+    def centre(self, lang: str, commune: Commune) -> str:
+        """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""
+        return self.t(lang, "ui", "contacts_centre").format(kind=self.t(lang, "commune_kinds", commune.kind),
+                                                             name=commune.name)
+
+    def site_name(self, lang: str) -> str:
+        """The site's title; a commune's handbook carries the commune's name."""
+        name = self.t(lang, "ui", "site_name")
+        if self.commune is None:
+            return name
+        return self.t(lang, "ui", "site_name_commune").format(
+            site=name, kind=self.t(lang, "commune_kinds", self.commune.kind), name=self.commune.name)
+
+    def site_url(self, default: str) -> str:
+        """The public address: the commune's own, else ``default`` (mkdocs.yml's site_url)."""
+        url = (self.commune.site_url if self.commune and self.commune.site_url else default) or ""
+        return url.rstrip("/") + "/" if url else ""
+
+    @property
+    def reference(self) -> str:
+        return self.languages[0]
+
+    def t(self, lang: str, *path: str) -> str:
+        """The string at ``path`` (e.g. ``"situations", id, "title"``) in ``lang``."""
+        node: Any = self.strings[lang]
+        for part in path:
+            node = node[part]
+        return node
+
+    def block_text(self, lang: str, plan: str, block: Block) -> str:
+        if lang == self.reference:
+            return block.vi
+        return self.strings[lang]["plans"][plan]["blocks"][block.id]
+
+    def readings(self) -> list[str]:
+        """Every place the handbook interprets the plans ([readings.ID]), once each."""
+        return readings_of(self.wizard, self.procedure)
+
+    def situations_of(self, plan: str) -> list[Situation]:
+        return [s for s in self.situations.values() if s.plan == plan]
+
+    def items_of(self, situation: Situation) -> list[Item]:
+        """The situation's checklist items, in phase order (stable within a phase)."""
+        order = {p: n for n, p in enumerate(self.phases)}
+        items = [self.items[i] for i in situation.checklist]
+        return sorted(items, key=lambda item: order[item.phase])
+
+
+def readings_of(wizard: Wizard, procedure: Procedure) -> list[str]:
+    """The readings ([readings.ID]) that paths, rules and the procedure's variants name."""
+    found = [p.reading for p in wizard.paths] + [r.reading for r in wizard.rules] + procedure.readings
+    return [r for r in dict.fromkeys(found) if r]
+
+
+
+def anchor(section: str) -> str:
+    """The HTML id of a plan section: ``III.5.2`` → ``s-III-5-2``."""
+    return "s-" + section.replace(".", "-")
+
+
+def parse_citation(text: str) -> Citation | None:
+    match = CITATION_RE.match(text) if isinstance(text, str) else None
+    return Citation(match["plan"], match["section"]) if match else None
+
