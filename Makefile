@@ -13,8 +13,10 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: setup site serve dev test bench cards communes import-plan i18n-report kiosk lock clean
 
 ## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
-##        pinned npm packages (package-lock.json: the Pyodide runtime)
+##        pinned npm packages (package-lock.json: the Pyodide runtime); the speech tools (Debian's
+##        espeak-ng and ffmpeg) when it can, else it says they are missing (no sound, still a site)
 setup: $(STAMP) $(NODE_STAMP)
+	@scripts/speech_tools.sh
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -68,7 +70,8 @@ import-plan: setup
 	@test -n "$(FILE)" -a -n "$(ID)" || { echo "usage: make import-plan FILE=path/to/plan.docx ID=some-id" >&2; exit 2; }
 	$(BIN)/python -m handbook.importer "$(FILE)" "$(ID)"
 
-## i18n-report: per language, what is translated and what is missing
+## i18n-report: per language, what is translated and what is missing; strings recorded,
+##              synthetic or silent, and stale recordings
 i18n-report:
 	$(PYTHON) -m handbook.i18n_report
 

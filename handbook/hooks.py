@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
     sys.path.insert(0, str(ROOT))
 
 from handbook.compress import precompress  # noqa: E402
+from handbook import audio as audio_module  # noqa: E402
 from handbook import untranslated  # noqa: E402
 from handbook.tooltips import Tooltips  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
@@ -261,9 +262,18 @@ def _prepare(site_url: str, commune: str | None):
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         cards = card_files(model, cards)
-        renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards)
         try:
-            files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards}
+            audio = audio_module.build(model, ROOT, commune)
+        except ContentError as exc:
+            raise PluginError(str(exc)) from None
+        if not audio.enabled:  # said plainly, not as a warning: a site without sound still builds (--strict)
+            print(f"audio: not made: the Debian package{'s' if len(audio.missing) > 1 else ''} "
+                  f"{' and '.join(audio.missing)} {'are' if len(audio.missing) > 1 else 'is'} not installed "
+                  f"(sudo apt-get install {' '.join(audio.missing)}); this site has no sound", file=sys.stderr)
+        renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards, audio=audio)
+        try:
+            files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards,
+                     **audio.files, AUDIO_STATUS: audio_status(model, audio)}
         except PictogramError as exc:
             raise PluginError(str(exc)) from None
         tooltips = {lang: Tooltips({untranslated.strip(model.t(lang, "glossary", tid, "abbr")):
@@ -271,7 +281,23 @@ def _prepare(site_url: str, commune: str | None):
                                     for tid in model.glossary}) for lang in model.languages}
         _prepared.clear()
         _prepared[key] = (model, renderer, files, tooltips)
+        global _audio
+        _audio = audio
     return _prepared[key]
+
+
+AUDIO_STATUS = "assets/audio/status.json"
+_audio = None  # this build's clips (handbook/audio.py), for the service worker's list
+
+
+def audio_status(model, audio) -> bytes:
+    """What this site can say, per language (read by tests and by whoever deploys it): whether it
+    has sound at all, what is missing to make it, and how many clips are recorded or synthetic."""
+    return json.dumps({"audio": audio.enabled, "missing": audio.missing, "languages": {
+        lang: {"recorded": list(audio.kinds.get(lang, {}).values()).count("recorded"),
+               "synthetic": list(audio.kinds.get(lang, {}).values()).count("synthetic"),
+               "spoken": len(audio_module.spoken(model, lang))} for lang in model.languages}},
+        indent=1).encode("utf-8")
 
 
 def _nav(renderer: Renderer, model, lang: str) -> list:
@@ -304,6 +330,8 @@ def write_service_worker(site: Path, languages: list[str]) -> None:
             continue
         if rel.startswith(LUNR) and rel not in wanted_lunr:
             continue
+        if audio_module.is_clip_path(rel):
+            continue  # audio: fetched when played, or saved by the kiosk (below), never with the shell
         if rel in RUNTIME_FILES:
             runtime.append(rel)
         else:
@@ -325,9 +353,13 @@ def write_service_worker(site: Path, languages: list[str]) -> None:
 
     shell_entries = [entry(rel) for rel in shell]
     runtime_entries = [entry(rel) for rel in runtime if (site / rel).is_file()]
+    # per language and format: the clips the kiosk saves for offline use (a phone keeps those it plays)
+    audio = {lang: {ext: [entry(f"{audio_module.AUDIO_DIR}/{name}.{ext}") for name in _audio.names(lang)]
+                    for ext, _, _ in audio_module.FORMATS}
+             for lang in languages} if _audio is not None and _audio.enabled else {}
     manifest = {"version": version(shell_entries), "runtime_version": version(runtime_entries),
                 "shell": shell_entries, "runtime": runtime_entries,
-                "runtime_sent": sum(sent(rel) for rel, _, _ in runtime_entries)}
+                "runtime_sent": sum(sent(rel) for rel, _, _ in runtime_entries), "audio": audio}
     template = (ROOT / "handbook" / "templates" / "offline" / "sw.js").read_text(encoding="utf-8")
     (site / "sw.js").write_text(template.replace("__MANIFEST__", json.dumps(manifest)), encoding="utf-8")
 

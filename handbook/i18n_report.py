@@ -1,4 +1,4 @@
-"""`make i18n-report`: per language, what is translated and what is missing.
+"""`make i18n-report`: per language, what is translated and what is missing; and what can be heard.
 
     python -m handbook.i18n_report [--all]
 
@@ -49,7 +49,18 @@ def report(root: Path = ROOT, every: bool = False) -> str:
                 lines.append(f"    content/locales/{lang}.toml: {'.'.join(path)}")
             if not every and len(missing) > SHOWN:
                 lines.append(f"    … and {len(missing) - SHOWN} more (--all lists every one)")
+    lines.extend(audio_lines(model, root))
     return "\n".join(lines)
+
+
+def audio_lines(model, root: Path) -> list[str]:
+    """Sound: per language, the spoken strings that are recorded, synthetic or silent, and the
+    recordings whose text has changed since they were made."""
+    from handbook import audio
+
+    spoken, problems = audio.report(model, root)
+    return ["audio (what the kiosk shows, and every guide step):", *(f"  {line}" for line in spoken),
+            *(f"  problem: {p}".replace("\n", "\n  ") for p in problems)]
 
 
 def main() -> int:

@@ -77,10 +77,18 @@ def environment() -> jinja2.Environment:
     env.filters["html"] = html_escape
     return env
 
+# The listen controls' icon (a loudspeaker; drawn here, not a picture file: it is one path)
+SPEAKER = ('<svg class="hb-listen__icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" '
+           'height="24"><path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 '
+           '4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/></svg>')
+
 
 class Renderer:
-    def __init__(self, model: Model, site_url: str = "", cards: dict | None = None):
+    def __init__(self, model: Model, site_url: str = "", cards: dict | None = None, audio=None):
         self.model = model
+        # per language: a spoken string's key -> its clip's name (handbook/audio.py); empty when
+        # the build has no audio: then no page offers to listen
+        self.clips: dict[str, dict[str, str]] = audio.clips if audio is not None else {}
         self.cards_available = bool(cards)
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
@@ -164,6 +172,18 @@ class Renderer:
                     f'width="{size * len(model.pictograms[pid].icons)}" height="{size}" '
                     f'data-pictogram="{pid}">')
 
+        def listen(*keys: str, name: str = "", label: str = "listen", cls: str = "") -> str:
+            """A listen control playing the clips of ``keys`` in turn (nothing without audio):
+            hidden until the page's script can play it; ``name`` says what it reads."""
+            clips = [c for c in (self.clips.get(lang, {}).get(k) for k in keys) if c]
+            if not clips:
+                return ""
+            word = t("ui", label)
+            spoken = html_escape(f"{word}: {name}" if name else word)
+            return (f'<button type="button" class="hb-listen{" " + cls if cls else ""}" data-clips="{" ".join(clips)}" '
+                    f'aria-label="{spoken}" hidden>{SPEAKER}<span class="hb-listen__label">{html_escape(word)}'
+                    "</span></button>")
+
         def absolute(target: str) -> str:
             """The public URL of a page in this language (for QR codes and printed copies)."""
             prefix = "" if lang == model.reference else f"{lang}/"
@@ -187,6 +207,7 @@ class Renderer:
         return self.env.get_template(template).render(
             model=model, lang=lang, t=t, link=link, url=url, cite=cite, anchor=anchor,
             commune_kind=commune_kind, path=path, citation=Citation, pic=pic, cite_html=cite_html, asset=asset,
+            listen=listen,
             absolute=absolute, qr=qr_svg, communes_of=communes_of, condition=condition, conditions_text=conditions_text, zip=zip,
             reference=model.reference, is_translation=lang != model.reference,
             reference_link=self.reference_link(path, lang), **context,
@@ -216,8 +237,13 @@ class Renderer:
                 "network", "printed_on", "none", "path_label", "why", "checklist", "sources", "notes",
                 "follows", "empty", "stage_skipped")
         slip = ("title", "chosen", "lead", "counter", "needs", "path", "none")
+        clips = self.clips.get(lang, {})
         return {
             "lang": lang,
+            # the clips of what the script draws: the result, the slip, the engine's notices
+            "audio": {key: name for key, name in clips.items()
+                      if key.startswith(("answers.", "slip_lines.", "paths.", "items.", "conflicts.", "ui.slip_",
+                                         "ui.wizard_"))},
             "questions": [q.id for q in model.wizard.questions],
             "cites": cites,
             "answers": answers,
@@ -228,6 +254,7 @@ class Renderer:
             "text": {**{key: t("ui", f"wizard_{key}") for key in keys},
                      **{f"slip_{key}": t("ui", f"slip_{key}") for key in slip},
                      "reading": t("ui", "rules_reading"),
+                     "listen": t("ui", "listen"), "listen_all": t("ui", "listen_all"),
                      **{key: t("ui", key) for key in ("offline_save", "offline_saving",
                                                       "offline_saved", "offline_failed",
                                                       "offline_full")}},

@@ -43,4 +43,5 @@ UI_KEYS = (
     "text_size", "text_size_normal", "text_size_large", "text_size_larger",
     "slip_title", "slip_chosen", "slip_lead", "slip_counter", "slip_needs", "slip_path",
     "slip_print_receipt", "slip_print_a4", "slip_none",
+    "listen", "listen_stop", "listen_all", "read_aloud",
 )

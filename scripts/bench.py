@@ -445,6 +445,38 @@ def bench_checklists(tmp: Path) -> dict:
     return out
 
 
+def bench_audio(site: Path, tmp: Path, handbook_s: float, runs: int = 3) -> dict:
+    """Audio: clips made from nothing (an empty cache) and from the cache, beside the handbook's
+    build; the size of each language's clips; what the kiosk keeps offline (from the site's sw.js)."""
+    from handbook import audio
+    from handbook.model import load
+
+    if audio.missing_tools():
+        return {"missing": audio.missing_tools()}
+    model = load(ROOT)
+    cache = tmp / "audio-cache"
+    started = time.perf_counter()
+    cold = audio.build(model, ROOT, cache=cache)
+    cold_s = time.perf_counter() - started
+    cached = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        audio.build(model, ROOT, cache=cache)
+        cached.append(time.perf_counter() - started)
+    sizes = {lang: {ext: sum((cache / f"{name}.{ext}").stat().st_size for name in cold.names(lang))
+                    for ext, _, _ in audio.FORMATS} for lang in model.languages}
+    manifest = json.loads(re.search(r"const MANIFEST = (.*);\n", (site / "sw.js").read_text(encoding="utf-8"))[1])
+    shell = sum(b for _, _, b in manifest["shell"])
+    runtime = sum(b for _, _, b in manifest["runtime"])
+    kiosk_audio = sum(b for _, _, b in manifest["audio"]["vi"]["webm"])
+    return {"clips": cold.made, "cold_s": round(cold_s, 1), "cached_s": round(statistics.median(cached), 3),
+            "handbook_build_s": handbook_s, "mb": {lang: {ext: round(b / 1e6, 2) for ext, b in s.items()}
+                                                   for lang, s in sizes.items()},
+            "kiosk_offline_mb": {"shell": round(shell / 1e6, 2), "runtime": round(runtime / 1e6, 2),
+                                 "audio_vi_webm": round(kiosk_audio / 1e6, 2),
+                                 "total": round((shell + runtime + kiosk_audio) / 1e6, 2)}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -462,6 +494,7 @@ def main() -> None:
         results["transfer"] = bench_transfer(site, tmp / "bare-site-0", 3)
         results["checklists"] = bench_checklists(tmp)
         results["import"] = bench_import(tmp)
+        results["audio"] = bench_audio(site, tmp, results["build"]["handbook_s"])
         results["servers"] = bench_servers(site, tmp)
         results["wizard"] = bench_wizard(site, args.runs)
         results["lighthouse"] = bench_lighthouse(site, 3)
@@ -504,6 +537,18 @@ def main() -> None:
     for name, r in m["files"].items():
         print(f"  {name:24} import {r['import_s']} s, plan file to built commune {r['to_built_site_s']} s, "
               f"{r['matched']}/{r['sentences']} sentences matched")
+    a = results["audio"]
+    if "missing" in a:
+        print(f"audio: not measured: the Debian packages {', '.join(a['missing'])} are not installed")
+    else:
+        print(f"audio: {a['clips']} clips made from an empty cache in {a['cold_s']} s; from the cache "
+              f"{a['cached_s']} s (median of 3), beside the handbook's whole build {a['handbook_build_s']} s")
+        for lang, formats in a["mb"].items():
+            print(f"  {lang}: " + ", ".join(f"{ext} {mb} MB" for ext, mb in formats.items())
+                  + f", both {round(sum(formats.values()), 2)} MB (budget <= 10 MB a language)")
+        k = a["kiosk_offline_mb"]
+        print(f"  the kiosk keeps offline: pages {k['shell']} MB + wizard runtime {k['runtime']} MB + "
+              f"its language's clips {k['audio_vi_webm']} MB = {k['total']} MB")
     for name, r in results["servers"].items():
         print(f"  {name:9} {r['requests_per_s']:8.0f} requests/s  p50 {r['p50_ms']:6.1f} ms  "
               f"p99 {r['p99_ms']:6.1f} ms  slowest connect {r['max_connect_ms']:6.1f} ms  errors {r['errors']}")

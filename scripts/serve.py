@@ -32,6 +32,8 @@ from pathlib import Path
 
 TYPES = {
     ".wasm": "application/wasm",
+    ".webm": "audio/webm",  # the handbook's clips are sound only
+    ".mp3": "audio/mpeg",
     ".mjs": "text/javascript",
     ".js": "text/javascript",
     ".json": "application/json",

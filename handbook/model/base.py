@@ -30,6 +30,7 @@ COMMUNE_ENV = "HANDBOOK_COMMUNE"  # `make site COMMUNE=ID` sets it: build that c
 UNTRANSLATED = ("\ue000", "\ue001")
 HOTLINE_RE = re.compile(r"^\+?[0-9][0-9 .()-]{1,18}[0-9]$")
 SITE_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+VOICE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")  # a speech engine voice: vi, vi-vn-x-central, en
 KIOSK_IDLE = (10, 3600)  # seconds: time to read, and a kiosk that still forgets the person
 # The interface strings the code fills in, with the names it fills in; any other string may hold
 # no {placeholder} at all (write {{ or }} for a brace shown as it is).

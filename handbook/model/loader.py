@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import procedure as procedure_module
 from . import communes, glossary, items, pictograms, plans, situations, strings, wizard
-from .base import COMMUNE_ENV, KIOSK_IDLE, REFERENCE_NOTE, ContentError, Problem, Source, _is_kind, _kind_name, _leaves
+from .base import COMMUNE_ENV, KIOSK_IDLE, REFERENCE_NOTE, VOICE_RE, ContentError, Problem, Source, _is_kind, _kind_name, _leaves
 from .narrow import for_commune
 from .records import Citation, Model, parse_citation
 
@@ -112,8 +112,9 @@ class _Loader:
         config = self.source("handbook.toml")
         languages: list[str] = []
         self.kiosk_idle_seconds = 90
+        self.voices: dict[str, str] = {}
         if config.ok and self.fields(config, 1, config.data, {"languages": list},
-                                     {"kiosk_idle_seconds": int}, "handbook.toml"):
+                                     {"kiosk_idle_seconds": int, "voices": dict}, "handbook.toml"):
             self.kiosk_idle_seconds = config.data.get("kiosk_idle_seconds", 90)
             if not KIOSK_IDLE[0] <= self.kiosk_idle_seconds <= KIOSK_IDLE[1]:
                 config.error(config.find("kiosk_idle_seconds"),
@@ -127,6 +128,15 @@ class _Loader:
             if not languages:
                 config.error(config.find("languages ="), "no language is listed",
                              'list at least the authoritative language: languages = ["vi"]')
+            for lang, voice in (config.data.get("voices", {}) if languages else {}).items():
+                if lang not in languages or not isinstance(voice, str) or not VOICE_RE.match(voice):
+                    config.error(config.find_key(lang, config.find_key("voices") or 1) or config.find_key("voices"),
+                                 f"voices: '{lang}' = {voice!r} is not a listed language with a speech "
+                                 "engine voice name",
+                                 'name a voice of espeak-ng (espeak-ng --voices), e.g. vi = "vi"; a language '
+                                 "with no voice is left out (it is spoken through recordings only)")
+                else:
+                    self.voices[lang] = voice
         # the stages of a file are the checklist's phases; their variants are read after the wizard
         procedure_src, phases = procedure_module.stage_ids(self)
         self.languages, self.phases = languages, phases
@@ -150,7 +160,7 @@ class _Loader:
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
                      self.glossary, self.communes, self.wizard, self.procedure, self.icon_sets, self.pictograms,
                      self.kiosk_idle_seconds, self.strings, untranslated=self.untranslated,
-                     required=self.required_count, owned=self.owned)
+                     required=self.required_count, owned=self.owned, voices=self.voices)
 
 
     def secondary_checks(self) -> None:

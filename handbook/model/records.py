@@ -185,6 +185,9 @@ class Model:
     required: dict[str, int] = field(default_factory=dict)  # per language: strings it must have
     # strings of the communes' own plans (content/communes/ID/): a translation may lack them
     owned: frozenset = frozenset()
+    # per language: the speech engine voice that reads it aloud (content/handbook.toml [voices]);
+    # a language without one is spoken through recordings only
+    voices: dict[str, str] = field(default_factory=dict)
 
     def centre(self, lang: str, commune: Commune) -> str:
         """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""

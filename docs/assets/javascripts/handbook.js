@@ -78,6 +78,72 @@
     setInterval(() => { if (Date.now() - last > idle) location.replace(home.href); }, 1000);
   }
 
+  // Listen: a .hb-listen control plays its clips (data-clips: names under assets/audio/) in turn,
+  // with one <audio> element for the page: Opus in WebM, or MP3 where that does not play. Nothing
+  // plays unasked, nothing is preloaded; pressing the control again, or another one, stops it.
+  // The control says its state in aria-pressed, and in data-listen (playing, ended, failed).
+  const player = document.createElement("audio");
+  player.preload = "none";
+  player.className = "hb-player";
+  const format = player.canPlayType('audio/webm; codecs="opus"') ? "webm"
+    : player.canPlayType("audio/mpeg") ? "mp3" : "";
+  const clipUrl = (name) => new URL(`assets/audio/${name}.${format}`, root).href;
+  const listening = { button: null, queue: [], done: null };
+  const settle = (state) => {
+    const { button, done } = listening;
+    listening.button = null;
+    listening.queue = [];
+    listening.done = null;
+    if (button) {
+      button.setAttribute("aria-pressed", "false");
+      button.dataset.listen = state;
+    }
+    done?.(state);
+  };
+  const next = () => {
+    const name = listening.queue.shift();
+    if (!name) { settle("ended"); return; }
+    player.src = clipUrl(name);
+    player.play().catch(() => settle("failed"));
+  };
+  player.addEventListener("ended", next);
+  player.addEventListener("error", () => { if (listening.button || listening.done) settle("failed"); });
+  const stop = () => {
+    if (!player.paused) player.pause();
+    settle("stopped");
+  };
+  // play `names` for `button` (or for no control: the kiosk's reading mode); resolves when done
+  const play = (names, button = null) => new Promise((resolve) => {
+    stop();
+    if (!format || !names.length) { resolve("ended"); return; }
+    listening.button = button;
+    listening.queue = [...names];
+    listening.done = resolve;
+    if (button) {
+      button.setAttribute("aria-pressed", "true");
+      button.dataset.listen = "playing";
+    }
+    next();
+  });
+  const enable = (button) => {
+    if (!format || button.dataset.listenReady) return;
+    button.dataset.listenReady = "true";
+    button.setAttribute("aria-pressed", "false");
+    button.hidden = false;
+  };
+  if (format) {
+    document.body.append(player);
+    for (const button of document.querySelectorAll(".hb-listen")) enable(button);
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest?.(".hb-listen");
+      if (!button) return;
+      if (listening.button === button) stop();
+      else play(button.dataset.clips.split(" ").filter(Boolean), button);
+    });
+  }
+  // for the wizard's script: controls it draws later, the reading mode, the kiosk's offline copy
+  window.hbListen = { format, enable, play, stop, playing: () => Boolean(listening.queue.length || !player.paused) };
+
   if (!("serviceWorker" in navigator)) return;
   const notice = document.querySelector(".hb-update");
 

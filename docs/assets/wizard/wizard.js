@@ -17,6 +17,8 @@ function init(root) {
   const fallback = root.querySelector(".hb-fallback");
   const resultBox = root.querySelector(".hb-result");
   const kiosk = root.dataset.kiosk === "true";
+  const listen = window.hbListen; // handbook.js: the page's player (absent: no sound here)
+  const readAloud = document.querySelector(".hb-read-aloud");
   let current = 0;
 
   for (const el of document.querySelectorAll(".hb-nojs")) el.hidden = true;
@@ -51,10 +53,46 @@ function init(root) {
       section.hidden = section.dataset.step !== name;
     }
     if (name === "summary") fillSummary();
+    listen?.stop();
     if (name === "result") compute();
+    else speakScreen(root.querySelector(`[data-step="${name}"]`));
     // focus follows the step (screen readers, keyboards); the page scrolls only if the heading
     // is out of view, and never under the sticky header (scroll-margin-top in wizard.css)
     root.querySelector(`[data-step="${name}"] h2`).focus();
+  }
+
+  // ---- sound: listen controls drawn here, and the kiosk's "read each screen aloud" mode ------
+
+  function listenButton(keys, label, name) {
+    const clips = keys.map((key) => config.audio[key]).filter(Boolean);
+    const icon = document.querySelector(".hb-listen__icon");
+    if (!listen?.format || !clips.length || !icon) return null;
+    const button = element("button", "hb-listen");
+    button.type = "button";
+    button.dataset.clips = clips.join(" ");
+    button.setAttribute("aria-label", name ? `${label}: ${name}` : label);
+    button.append(icon.cloneNode(true), element("span", "hb-listen__label", label));
+    listen.enable(button);
+    return button;
+  }
+
+  // Read aloud, one screen after another, only once the person has asked for it on this kiosk
+  function speakScreen(section) {
+    if (!listen || readAloud?.getAttribute("aria-pressed") !== "true" || !section) return;
+    const names = [...section.querySelectorAll(".hb-listen:not([hidden])")]
+      .filter((button) => !button.closest("[hidden]"))
+      .flatMap((button) => button.dataset.clips.split(" "));
+    listen.play(names);
+  }
+
+  if (readAloud && listen?.format) {
+    readAloud.hidden = false;
+    readAloud.addEventListener("click", () => {
+      const on = readAloud.getAttribute("aria-pressed") !== "true";
+      readAloud.setAttribute("aria-pressed", String(on));
+      if (on) speakScreen(root.querySelector(`[data-step="${steps[current]}"]`));
+      else listen.stop();
+    });
   }
 
   // The kiosk prints the citizen's slip on the receipt printer (80 mm) or on A4: receipt.css is
@@ -69,6 +107,7 @@ function init(root) {
   }
 
   function restart() {
+    listen?.stop();
     for (const chosen of Object.values(answers)) chosen.clear();
     for (const button of root.querySelectorAll(".hb-choice")) button.setAttribute("aria-pressed", "false");
     resultBox.replaceChildren();
@@ -199,6 +238,7 @@ function init(root) {
     }
     render(reply.result);
     resultBox.dataset.computeMs = (performance.now() - started).toFixed(1);
+    speakScreen(resultBox);
   }
 
   // ---- the result ----------------------------------------------------------------------------
@@ -285,6 +325,9 @@ function init(root) {
   function checklist(result) {
     const box = element("div", "hb-checklist");
     box.append(element("h3", "", text.checklist));
+    const all = listenButton(result.items.flatMap((item) => item.parts.map((id) => `items.${id}.text`)),
+      text.listen_all, text.checklist);
+    if (all) box.append(all);
     if (!result.items.length) box.append(element("p", "hb-empty", text.empty));
     for (const stage of result.stages) {
       const heading = element("h4", "hb-phase", config.phases[stage.id]);
@@ -344,10 +387,21 @@ function init(root) {
     for (const line of result.slip) {
       const li = element("li", "hb-slip__line", `${line.text} `);
       li.dataset.slip = line.id;
+      const one = listenButton([`slip_lines.${line.id}.text`], text.listen, line.text);
+      if (one) li.append(one, " ");
       li.append(sources(line.sources));
       lines.append(li);
     }
     box.append(result.slip.length ? lines : element("p", "hb-slip__line", text.slip_none));
+    // the whole slip, in the order it reads: what was chosen, then what the centre will do
+    const whole = listenButton([
+      "ui.slip_chosen", ...(chosen.length ? chosen.map((a) => `answers.${a}.label`) : ["ui.wizard_none"]),
+      "ui.slip_lead", ...(result.slip.length ? result.slip.map((line) => `slip_lines.${line.id}.text`) : ["ui.slip_none"]),
+    ], text.listen_all, text.slip_title);
+    if (whole) {
+      whole.classList.add("hb-listen--slip");
+      box.prepend(whole);
+    }
     const counter = element("div", "hb-slip__counter");
     counter.append(element("h3", "hb-slip__heading", text.slip_counter), element("p", "", text.slip_needs));
     const needs = element("ul", "hb-slip__needs");
@@ -413,8 +467,10 @@ function init(root) {
     // Nothing of this person survives leaving the page: not in the back-forward cache, not on Back.
     window.addEventListener("pagehide", () => restart());
     window.addEventListener("pageshow", (event) => { if (event.persisted) restart(); });
-    navigator.serviceWorker?.ready.then((registration) =>
-      registration.active.postMessage({ type: "save-runtime" }));
+    navigator.serviceWorker?.ready.then((registration) => {
+      registration.active.postMessage({ type: "save-runtime" });
+      if (listen?.format) registration.active.postMessage({ type: "save-audio", lang: config.lang, format: listen.format });
+    });
     let last = Date.now();
     const touched = () => { last = Date.now(); };
     for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
@@ -423,8 +479,9 @@ function init(root) {
     setInterval(() => {
       const idle = Number(root.dataset.kioskIdle) || 90; // read each time: it can be changed live
       const inUse = current !== 0 || Object.values(answers).some((a) => a.size) || window.scrollY > 0
-        || document.documentElement.hasAttribute("data-text-size");
+        || document.documentElement.hasAttribute("data-text-size") || readAloud?.getAttribute("aria-pressed") === "true";
       if (inUse && Date.now() - last > idle * 1000) {
+        readAloud?.setAttribute("aria-pressed", "false"); // the next person chooses for themselves
         restart();
         window.hbResetTextSize?.();
         window.scrollTo(0, 0);

@@ -2,7 +2,10 @@
 // manifest below lists this build's files, each with its SHA-256 and its size). Two caches:
 //   shell   — every page and asset of the handbook, cached on the first visit (≈ 3 MB);
 //   runtime — the wizard's Pyodide runtime (≈ 15 MB stored), cached only on demand
-//             ("save for offline use"; automatic in kiosk mode).
+//             ("save for offline use"; automatic in kiosk mode);
+//   audio   — spoken clips (content-hashed names, so one cache serves every version): a clip is
+//             kept once it has been played; the kiosk keeps all of its language's, in the one
+//             format it plays. Clips no version lists any more are removed on activation.
 // A new version is installed beside the old one and used only after the reader agrees
 // (or after every tab of the old one is closed): pages of two versions never mix.
 //
@@ -17,6 +20,7 @@
 const MANIFEST = __MANIFEST__;
 const SHELL = `hb-shell-${MANIFEST.version}`;
 const RUNTIME = `hb-runtime-${MANIFEST.runtime_version}`;
+const AUDIO = "hb-audio";
 const REVISION = "x-hb-integrity"; // the header a cached copy carries: the hash it was checked against
 const PARALLEL = 4;
 const scope = new URL(self.registration.scope);
@@ -25,6 +29,10 @@ const files = (list) => list.map(([path, integrity, bytes]) => ({ url: url(path)
 const shellFiles = files(MANIFEST.shell);
 const runtimeFiles = files(MANIFEST.runtime);
 const runtimeUrls = new Set(runtimeFiles.map((file) => file.url));
+const audioFiles = new Map(); // url -> file, over every language and format
+for (const formats of Object.values(MANIFEST.audio || {})) {
+  for (const list of Object.values(formats)) for (const file of files(list)) audioFiles.set(file.url, file);
+}
 const total = (list) => list.reduce((sum, file) => sum + file.bytes, 0);
 
 // The browser's estimate of free space is a hint only (Chromium's may ignore a quota it enforces):
@@ -115,7 +123,11 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith("hb-") && name !== SHELL && name !== RUNTIME) await caches.delete(name);
+      if (name.startsWith("hb-") && name !== SHELL && name !== RUNTIME && name !== AUDIO) await caches.delete(name);
+    }
+    const audio = await caches.open(AUDIO);
+    for (const request of await audio.keys()) {
+      if (!audioFiles.has(request.url)) await audio.delete(request);
     }
     await self.clients.claim();
   })());
@@ -135,6 +147,14 @@ self.addEventListener("message", (event) => {
       .then(() => reply({ type: "runtime-saved" }))
       .catch((error) => reply({ type: "runtime-failed", ...failure(error) })));
   }
+  if (type === "save-audio") {
+    const list = MANIFEST.audio?.[event.data.lang]?.[event.data.format];
+    if (list) {
+      event.waitUntil(fill("hb-audio", AUDIO, files(list))
+        .then(() => reply({ type: "audio-saved" }))
+        .catch((error) => reply({ type: "audio-failed", ...failure(error) })));
+    }
+  }
   if (type === "runtime-status") {
     event.waitUntil(runtimeSaved().then((saved) => reply({
       type: "runtime-status", saved, sent: MANIFEST.runtime_sent, stored: total(runtimeFiles),
@@ -142,9 +162,43 @@ self.addEventListener("message", (event) => {
   }
 });
 
+// A media element asks for a byte range; a cached clip is answered with that range (206).
+async function ranged(request, response) {
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get("range") || "");
+  if (!range) return response;
+  const body = await response.blob();
+  const start = range[1] ? Number(range[1]) : Math.max(0, body.size - Number(range[2]));
+  const end = range[1] && range[2] ? Math.min(Number(range[2]), body.size - 1) : body.size - 1;
+  if (start >= body.size || start > end) {
+    return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${body.size}` } });
+  }
+  const headers = new Headers(response.headers);
+  headers.set("Content-Range", `bytes ${start}-${end}/${body.size}`);
+  headers.set("Content-Length", String(end - start + 1));
+  return new Response(body.slice(start, end + 1), { status: 206, statusText: "Partial Content", headers });
+}
+
+// A clip: from the audio cache, else downloaded whole (checked against its hash) and kept.
+async function clip(request) {
+  const file = audioFiles.get(request.url.split("?")[0]);
+  const cache = await caches.open(AUDIO);
+  let cached = await cache.match(file.url);
+  if (!fresh(cached, file)) {
+    cached = await download(file);
+    try {
+      await cache.put(file.url, cached.clone());
+    } catch { /* storage full: it plays, and is not kept */ }
+  }
+  return ranged(request, cached);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(scope.origin)) return;
+  if (audioFiles.has(request.url.split("?")[0])) {
+    event.respondWith(clip(request));
+    return;
+  }
   const isRuntime = runtimeUrls.has(request.url.split("?")[0]);
   event.respondWith((async () => {
     const cache = await caches.open(isRuntime ? RUNTIME : SHELL);

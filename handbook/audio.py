@@ -1,0 +1,392 @@
+"""Speech, made at build time: every string the lookup kiosk shows and every guide step, as a
+short audio file per language, so the handbook can be heard with no network at all.
+
+- Synthetic voices come from espeak-ng (Debian package ``espeak-ng``), one voice per language
+  (content/handbook.toml ``voices``); ffmpeg (Debian package ``ffmpeg``) encodes each clip twice,
+  small: Opus in WebM (every current browser) and MP3 (the fallback, e.g. older Safari), mono,
+  at speech bitrates.
+- Recorded voices win: ``content/recordings/LANG/KEY.EXT`` (every handbook) or
+  ``content/communes/ID/recordings/LANG/KEY.EXT`` (that commune's only, over the shared one),
+  where KEY is the string's path (``questions.who.title``, ``items.seat-and-water.text``) and
+  ``LANG/recorded.toml`` says what each recording says (``"KEY" = "the text read"``). A recording
+  whose text has changed since is stale: it is not played (the synthetic voice, if any, is), and
+  the audio report lists it. A language with no voice is spoken through recordings only.
+- Every clip is named by a hash of what made it (engine settings, voice and text, or the
+  recording's bytes), so an unchanged string is never made again: clips are kept between builds
+  in ``build/cache/audio/`` (the build's cache, ``HANDBOOK_CACHE``, which copies of the project share).
+
+Text reaches the engine on its standard input, never on a command line or through a shell:
+no string from content runs as anything but words. Without the two Debian packages the site is
+built without audio, and the build says which package is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import ContentError, Model, Problem, Source
+from .untranslated import strip as strip_marks
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = {"espeak-ng": "espeak-ng", "ffmpeg": "ffmpeg", "ffprobe": "ffmpeg"}  # command: Debian package
+# (file extension, MIME type for <source type>, ffmpeg output options): speech, mono, small
+FORMATS = (
+    ("webm", 'audio/webm; codecs="opus"', ["-c:a", "libopus", "-b:a", "16k", "-application", "voip", "-f", "webm"]),
+    ("mp3", "audio/mpeg", ["-c:a", "libmp3lame", "-ar", "22050", "-b:a", "24k", "-f", "mp3"]),
+)
+SPEED = 140  # words a minute: a little slower than espeak-ng's 175, for people who hear poorly
+# What made a clip, in its name: change this when the settings above change
+SETTINGS = f"v1 speed={SPEED} " + " ".join(" ".join(options) for _, _, options in FORMATS)
+AUDIO_DIR = "assets/audio"
+RECORDING_EXTENSIONS = (".wav", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".webm", ".flac", ".amr", ".3gp")
+RECORDED = "recorded.toml"
+MIN_SECONDS = 0.3  # shorter is empty, or silence
+# a recording far longer than its text is the wrong file (or a whole conversation)
+SECONDS_PER_WORD_MAX = 1.5
+SECONDS_SLACK = 5.0
+
+# The interface strings the kiosk shows (its screens, buttons, slip and notices); the rest of
+# what it shows (questions, answers, slip lines, paths, guide titles) comes from the content.
+KIOSK_UI = (
+    "kiosk_title", "kiosk_lead", "kiosk_start", "kiosk_guides",
+    "wizard_next", "wizard_back", "wizard_summary_title", "wizard_change", "wizard_show_result",
+    "wizard_change_answers", "wizard_restart", "wizard_none", "wizard_loading", "wizard_waiting",
+    "wizard_failed", "wizard_slow", "wizard_all_guides", "wizard_print", "wizard_rules_link",
+    "slip_title", "slip_chosen", "slip_lead", "slip_counter", "slip_needs", "slip_path", "slip_none",
+    "slip_print_receipt", "slip_print_a4",
+    "offline_update", "offline_reload", "offline_saved", "offline_failed",
+    "untranslated_notice", "draft_notice",
+    "listen", "listen_stop", "listen_all", "read_aloud",
+)
+
+
+def spoken(model: Model, lang: str) -> dict[str, str]:
+    """Every string that has a clip, by its path (``questions.who.title``), in ``lang``: what the
+    kiosk shows, and each guide's title, summary, key steps and checklist items."""
+    t = model.t
+    out: dict[str, str] = {}
+
+    def say(*path: str) -> None:
+        out[".".join(path)] = t(lang, *path)
+
+    for key in KIOSK_UI:
+        say("ui", key)
+    for question in model.wizard.questions:
+        say("questions", question.id, "title")
+        say("questions", question.id, "hint")
+        for answer in question.answers:
+            say("answers", answer, "label")
+    for path in model.wizard.paths:
+        say("paths", path.id, "title")
+    for line in model.procedure.slip:
+        say("slip_lines", line.id, "text")
+    for conflict in model.procedure.conflicts:
+        say("conflicts", conflict.id, "text")
+    for situation in model.situations.values():
+        say("situations", situation.id, "title")
+        say("situations", situation.id, "summary")
+        for iid in situation.checklist:
+            say("items", iid, "text")
+    for stage in model.procedure.stages:  # the wizard's checklist, for staff
+        for variant in stage.variants:
+            for iid in variant.items:
+                if iid in model.items:
+                    say("items", iid, "text")
+    return out
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+# --------------------------------------------------------------------------- recordings
+
+
+@dataclass
+class Recording:
+    lang: str
+    key: str
+    path: Path
+    text: str  # what it says (recorded.toml)
+    stale: bool  # the string's text has changed since
+
+
+def _normal(text: str) -> str:
+    return " ".join(strip_marks(text).split())
+
+
+def recording_dirs(root: Path, commune: str | None) -> list[Path]:
+    """Where recordings are looked for, later ones winning."""
+    dirs = [root / "content" / "recordings"]
+    if commune:
+        dirs.append(root / "content" / "communes" / commune / "recordings")
+    return [d for d in dirs if d.is_dir()]
+
+
+def _resolves(model: Model, lang: str, key: str) -> bool:
+    node = model.strings.get(lang, {})
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return isinstance(node, str)
+
+
+def find_recordings(model: Model, root: Path, commune: str | None,
+                    problems: list[Problem]) -> dict[tuple[str, str], Recording]:
+    """The recordings that apply to this build, by (language, key); problems are appended."""
+    found: dict[tuple[str, str], Recording] = {}
+    texts = {lang: spoken(model, lang) for lang in model.languages}
+    for base in recording_dirs(root, commune):
+        for folder in sorted(p for p in base.iterdir() if not p.name.startswith(".")):
+            rel = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+            if not folder.is_dir() or folder.name not in model.languages:
+                problems.append(Problem(rel, None, f"'{folder.name}' is not a language of the handbook",
+                                        f"put recordings in a folder named after a language: "
+                                        f"{', '.join(model.languages)}"))
+                continue
+            lang = folder.name
+            index = Source(root, folder / RECORDED, problems) if (folder / RECORDED).is_file() else None
+            said = index.data if index is not None and index.ok else {}
+            files = {}
+            for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name != RECORDED
+                               and not p.name.startswith(".") and not p.name.upper().startswith("README")):
+                prel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+                if path.suffix.lower() not in RECORDING_EXTENSIONS:
+                    problems.append(Problem(prel, None, "not a recording's file name",
+                                            f"name it KEY{RECORDING_EXTENSIONS[0]} (or "
+                                            f"{', '.join(RECORDING_EXTENSIONS[1:])}), KEY being the "
+                                            "string it reads, e.g. questions.who.title.m4a"))
+                    continue
+                key = path.name[: -len(path.suffix)]
+                if key in files:
+                    problems.append(Problem(prel, None, f"a second recording of '{key}'",
+                                            f"keep one of {files[key].name} and {path.name}"))
+                    continue
+                files[key] = path
+                if not _resolves(model, lang, key):
+                    problems.append(Problem(prel, None, f"'{key}' is not a string of the handbook",
+                                            "name the file after the string it reads, e.g. "
+                                            f"questions.who.title{path.suffix} (the paths of "
+                                            f"content/locales/{lang}.toml, joined with dots)"))
+                    continue
+                if key not in texts[lang]:
+                    continue  # a string this handbook does not speak (another commune's item)
+                if key not in said:
+                    current = _normal(texts[lang][key]).replace('"', '\\"')
+                    problems.append(Problem(f"{rel}/{RECORDED}", None, f"{path.name}: what it says is not written",
+                                            f'add the line "{key}" = "{current}" (the text as it was read)'))
+                    continue
+                if not isinstance(said[key], str):
+                    problems.append(Problem(f"{rel}/{RECORDED}", index.find(f'"{key}"') if index else None,
+                                            f"'{key}' is not text", f'write "{key}" = "the text as it was read"'))
+                    continue
+                found[(lang, key)] = Recording(lang, key, path, said[key],
+                                               _normal(said[key]) != _normal(texts[lang][key]))
+            for key in said:
+                if key not in files:
+                    problems.append(Problem(f"{rel}/{RECORDED}", index.find(f'"{key}"') if index else None,
+                                            f"'{key}' has no recording in {rel}/",
+                                            f"add the file ({key}.m4a, .mp3, .wav …) or remove the line"))
+    return found
+
+
+# --------------------------------------------------------------------------- the tools
+
+
+def missing_tools() -> list[str]:
+    """The Debian packages whose commands are missing (none: audio can be made)."""
+    return sorted({package for command, package in TOOLS.items() if shutil.which(command) is None})
+
+
+def probe(path: Path) -> tuple[str | None, float]:
+    """(codec of the first audio stream, or None if it is not audio; duration in seconds)."""
+    try:
+        done = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+                               "stream=codec_name:format=duration", "-of", "json", "--", str(path)],
+                              capture_output=True, timeout=60, check=False)
+        info = json.loads(done.stdout or b"{}")
+    except (subprocess.TimeoutExpired, ValueError):
+        return None, 0.0
+    streams = info.get("streams") or []
+    try:
+        duration = float((info.get("format") or {}).get("duration") or 0)
+    except ValueError:
+        duration = 0.0
+    return (streams[0].get("codec_name") if streams else None), duration
+
+
+def check_recording(recording: Recording, root: Path) -> Problem | None:
+    path = recording.path
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if path.stat().st_size == 0:
+        return Problem(rel, None, "the recording is empty (0 bytes)", "record it again, or remove the file")
+    codec, seconds = probe(path)
+    if codec is None:
+        return Problem(rel, None, "not audio (ffprobe finds no sound in it)",
+                       "save the recording as .m4a, .mp3, .ogg or .wav; a photo or a document cannot be played")
+    if seconds < MIN_SECONDS:
+        return Problem(rel, None, f"the recording lasts {seconds:.2f} s: it is empty",
+                       "record the text again, closer to the microphone")
+    limit = SECONDS_SLACK + SECONDS_PER_WORD_MAX * words(recording.text)
+    if seconds > limit:
+        return Problem(rel, None, f"the recording lasts {seconds:.0f} s, far longer than its text "
+                       f"({words(recording.text)} words: at most {limit:.0f} s)",
+                       "trim the silence and talk before and after, or check that it is the right file")
+    return None
+
+
+def _run(command: list[str], stdin: bytes | None = None) -> None:
+    done = subprocess.run(command, input=stdin, capture_output=True, timeout=120, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {done.stderr.decode('utf-8', 'replace').strip()[-300:]}")
+
+
+def make_clip(source: tuple, out: Path) -> None:
+    """Write ``out``.webm and ``out``.mp3 from a ("synthetic", voice, text) or ("recorded", path)."""
+    with tempfile.TemporaryDirectory(prefix="hb-audio-") as tmp:
+        if source[0] == "synthetic":
+            _, voice, text = source
+            wav = Path(tmp) / "speech.wav"
+            # the text on standard input, as plain text (no SSML, no options from content)
+            _run(["espeak-ng", "-v", voice, "-s", str(SPEED), "-w", str(wav), "--stdin"], text.encode("utf-8"))
+            given = wav
+        else:
+            given = source[1]
+        command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(given),
+                   "-map_metadata", "-1", "-vn"]
+        parts = []
+        for ext, _, options in FORMATS:
+            part = Path(tmp) / f"clip.{ext}"
+            command += ["-ac", "1", *options, str(part)]
+            parts.append((ext, part))
+        _run(command)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for ext, part in parts:
+            target = out.with_suffix(f".{ext}")
+            shutil.move(str(part), target.with_name(target.name + ".tmp"))
+            os.replace(target.with_name(target.name + ".tmp"), target)  # never half a clip in the cache
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@dataclass
+class Audio:
+    """The clips of one build: per language, string key -> clip name (``assets/audio/NAME.ext``)."""
+    enabled: bool
+    missing: list[str] = field(default_factory=list)  # Debian packages not installed
+    clips: dict[str, dict[str, str]] = field(default_factory=dict)
+    kinds: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> recorded|synthetic
+    files: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes
+    stale: list[Recording] = field(default_factory=list)
+    made: int = 0  # clips made in this build (the rest came from the cache)
+
+    def names(self, lang: str) -> list[str]:
+        return sorted(set(self.clips.get(lang, {}).values()))
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("HANDBOOK_CACHE") or ROOT / "build" / "cache") / "audio"
+
+
+def plan(model: Model, root: Path, commune: str | None, problems: list[Problem],
+         check: bool = True) -> tuple[dict[str, dict[str, tuple]], dict[tuple[str, str], Recording]]:
+    """What each spoken string is made from, per language: ("recorded", path) or ("synthetic",
+    voice, text); strings with neither are silent (left out)."""
+    recordings = find_recordings(model, root, commune, problems)
+    if check:
+        for recording in recordings.values():
+            if (problem := check_recording(recording, root)):
+                problems.append(problem)
+    sources: dict[str, dict[str, tuple]] = {}
+    reference = model.reference
+    for lang in model.languages:
+        out = sources.setdefault(lang, {})
+        for key, text in spoken(model, lang).items():
+            untranslated = strip_marks(text) != text  # shown in the reference language: spoken in it
+            speaker = reference if untranslated else lang
+            recording = recordings.get((speaker, key))
+            if recording and not recording.stale:
+                out[key] = ("recorded", recording.path)
+            elif "{" in text:
+                continue  # a string the program fills in: no clip of the template
+            elif model.voices.get(speaker):
+                out[key] = ("synthetic", model.voices[speaker], _normal(text))
+    return sources, recordings
+
+
+def clip_name(source: tuple) -> str:
+    digest = hashlib.sha256(SETTINGS.encode())
+    if source[0] == "synthetic":
+        digest.update(f"\0synthetic\0{source[1]}\0{source[2]}".encode())
+    else:
+        digest.update(b"\0recorded\0" + source[1].read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def build(model: Model, root: Path = ROOT, commune: str | None = None, cache: Path | None = None) -> Audio:
+    """Every clip of this build, made (or taken from the cache); raises :class:`ContentError` on a
+    bad recording. Without the tools, an Audio with ``enabled=False`` and the missing packages."""
+    missing = missing_tools()
+    if missing:
+        return Audio(False, missing)
+    problems: list[Problem] = []
+    sources, recordings = plan(model, root, commune, problems)
+    if problems:
+        raise ContentError.first_file(problems)
+    cache = cache or cache_dir()
+    audio = Audio(True, stale=[r for r in recordings.values() if r.stale])
+    todo: dict[str, tuple] = {}
+    for lang, by_key in sources.items():
+        for key, source in by_key.items():
+            name = clip_name(source)
+            audio.clips.setdefault(lang, {})[key] = name
+            audio.kinds.setdefault(lang, {})[key] = source[0]
+            if not all((cache / f"{name}.{ext}").is_file() for ext, _, _ in FORMATS):
+                todo[name] = source
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for future in [pool.submit(make_clip, source, cache / name) for name, source in todo.items()]:
+            future.result()
+    audio.made = len(todo)
+    for name in {n for by_key in audio.clips.values() for n in by_key.values()}:
+        for ext, _, _ in FORMATS:
+            audio.files[f"{AUDIO_DIR}/{name}.{ext}"] = (cache / f"{name}.{ext}").read_bytes()
+    return audio
+
+
+def report(model: Model, root: Path = ROOT, commune: str | None = None) -> tuple[list[str], list[Problem]]:
+    """Per language: how many spoken strings are recorded, synthetic or silent; stale recordings."""
+    problems: list[Problem] = []
+    sources, recordings = plan(model, root, commune, problems, check=False)
+    tools = missing_tools()
+    lines = []
+    for lang in model.languages:
+        total = len(spoken(model, lang))
+        kinds = [s[0] for s in sources[lang].values()]
+        recorded, synthetic = kinds.count("recorded"), kinds.count("synthetic")
+        voice = model.voices.get(lang)
+        lines.append(f"{lang}: {total} spoken strings: {recorded} recorded, {synthetic} synthetic"
+                     f"{' (voice ' + voice + ')' if voice else ' (no synthetic voice)'}, "
+                     f"{total - recorded - synthetic} silent")
+        for r in sorted((r for r in recordings.values() if r.lang == lang and r.stale), key=lambda r: r.key):
+            rel = r.path.relative_to(root).as_posix() if r.path.is_relative_to(root) else str(r.path)
+            lines.append(f"    stale: {rel}: its text has changed since it was recorded (record it again, "
+                         f"then update {RECORDED})")
+    if tools:
+        lines.append(f"(the speech tools are not installed: Debian package{'s' if len(tools) > 1 else ''} "
+                     f"{', '.join(tools)}; the site is built without audio)")
+    return lines, problems
+
+
+def is_clip_path(path: str) -> bool:
+    return path.startswith(f"{AUDIO_DIR}/") and bool(re.search(r"\.(webm|mp3)$", path))
