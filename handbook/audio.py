@@ -40,14 +40,16 @@ ROOT = Path(__file__).resolve().parents[1]
 TOOLS = {"espeak-ng": "espeak-ng", "ffmpeg": "ffmpeg", "ffprobe": "ffmpeg"}  # command: Debian package
 # (file extension, MIME type for <source type>, ffmpeg output options): speech, mono, small
 FORMATS = (
-    ("webm", 'audio/webm; codecs="opus"', ["-c:a", "libopus", "-b:a", "16k", "-application", "voip", "-f", "webm"]),
+    ("webm", 'audio/webm; codecs="opus"',
+     ["-c:a", "libopus", "-b:a", "16k", "-application", "voip", "-f", "webm"]),
     ("mp3", "audio/mpeg", ["-c:a", "libmp3lame", "-ar", "22050", "-b:a", "24k", "-f", "mp3"]),
 )
 SPEED = 140  # words a minute: a little slower than espeak-ng's 175, for people who hear poorly
 # What made a clip, in its name: change this when the settings above change
 SETTINGS = f"v1 speed={SPEED} " + " ".join(" ".join(options) for _, _, options in FORMATS)
 AUDIO_DIR = "assets/audio"
-RECORDING_EXTENSIONS = (".wav", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".webm", ".flac", ".amr", ".3gp")
+RECORDING_EXTENSIONS = (".wav", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".webm", ".flac", ".amr",
+                        ".3gp")
 RECORDED = "recorded.toml"
 MIN_SECONDS = 0.3  # shorter is empty, or silence
 # a recording far longer than its text is the wrong file (or a whole conversation)
@@ -183,12 +185,14 @@ def find_recordings(model: Model, root: Path, commune: str | None,
                     continue  # a string this handbook does not speak (another commune's item)
                 if key not in said:
                     current = _normal(texts[lang][key]).replace('"', '\\"')
-                    problems.append(Problem(f"{rel}/{RECORDED}", None, f"{path.name}: what it says is not written",
+                    problems.append(Problem(f"{rel}/{RECORDED}", None,
+                                            f"{path.name}: what it says is not written",
                                             f'add the line "{key}" = "{current}" (the text as it was read)'))
                     continue
                 if not isinstance(said[key], str):
                     problems.append(Problem(f"{rel}/{RECORDED}", index.find(f'"{key}"') if index else None,
-                                            f"'{key}' is not text", f'write "{key}" = "the text as it was read"'))
+                                            f"'{key}' is not text",
+                                            f'write "{key}" = "the text as it was read"'))
                     continue
                 found[(lang, key)] = Recording(lang, key, path, said[key],
                                                _normal(said[key]) != _normal(texts[lang][key]))
@@ -371,13 +375,17 @@ def report(model: Model, root: Path = ROOT, commune: str | None = None) -> tuple
     tools = missing_tools()
     lines = []
     for lang in model.languages:
-        total = len(spoken(model, lang))
+        texts = spoken(model, lang)
+        total = len(texts)
         kinds = [s[0] for s in sources[lang].values()]
         recorded, synthetic = kinds.count("recorded"), kinds.count("synthetic")
+        borrowed = sum(1 for key, s in sources[lang].items() if strip_marks(texts[key]) != texts[key])
         voice = model.voices.get(lang)
-        lines.append(f"{lang}: {total} spoken strings: {recorded} recorded, {synthetic} synthetic"
-                     f"{' (voice ' + voice + ')' if voice else ' (no synthetic voice)'}, "
-                     f"{total - recorded - synthetic} silent")
+        said = [f"voice {voice}" if voice else "no synthetic voice"]
+        if borrowed:
+            said.append(f"{borrowed} untranslated, in {model.reference}")
+        lines.append(f"{lang}: {total} spoken strings: {recorded} recorded, {synthetic} synthetic "
+                     f"({'; '.join(said)}), {total - recorded - synthetic} silent")
         for r in sorted((r for r in recordings.values() if r.lang == lang and r.stale), key=lambda r: r.key):
             rel = r.path.relative_to(root).as_posix() if r.path.is_relative_to(root) else str(r.path)
             lines.append(f"    stale: {rel}: its text has changed since it was recorded (record it again, "

@@ -151,7 +151,8 @@ KNOWN_INLINE_SCRIPTS = {
     "ffcc0f7735fdab434d257c80e65cec2e88d716991e69757185b7e450e41a5b2f": "theme: open the tab named in the address",
 }
 CSP_BASE = ("default-src 'self'; script-src 'self'{extra}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+            "img-src 'self' data:; media-src 'self'; font-src 'self'; connect-src 'self'; "
+            "worker-src 'self'; "
             "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 
 
@@ -269,7 +270,8 @@ def _prepare(site_url: str, commune: str | None):
         if not audio.enabled:  # said plainly, not as a warning: a site without sound still builds (--strict)
             print(f"audio: not made: the Debian package{'s' if len(audio.missing) > 1 else ''} "
                   f"{' and '.join(audio.missing)} {'are' if len(audio.missing) > 1 else 'is'} not installed "
-                  f"(sudo apt-get install {' '.join(audio.missing)}); this site has no sound", file=sys.stderr)
+                  f"(sudo apt-get install {' '.join(audio.missing)}); this site has no sound",
+                  file=sys.stderr)
         renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards, audio=audio)
         try:
             files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards,

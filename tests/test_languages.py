@@ -85,8 +85,15 @@ def test_the_report_says_what_each_language_lacks(fixture_site, model):
     project, _ = fixture_site
     out = subprocess.run([sys.executable, "-m", "handbook.i18n_report", "--root", str(project)],
                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
-    lines = {line.split()[0]: line for line in out.splitlines() if not line.startswith(" ")}
+    strings, _, spoken = out.partition("\naudio (")
+    lines = {line.split()[0]: line for line in strings.splitlines() if not line.startswith(" ")}
     assert set(lines) == {*model.languages, "bdq"}
+    # sound: Ba Na has no voice of its own; its untranslated strings are heard in Vietnamese
+    bdq = re.search(r"bdq: (\d+) spoken strings: 0 recorded, (\d+) synthetic \(no synthetic voice; "
+                    r"(\d+) untranslated, in vi\), (\d+) silent", spoken)
+    assert bdq, spoken
+    total, synthetic, borrowed, silent = map(int, bdq.groups())
+    assert synthetic == borrowed > 0 and synthetic + silent == total  # what it has in Ba Na is silent
     counts = {lang: re.search(r"(\d+)/(\d+) strings", line).groups() for lang, line in lines.items()}
     assert counts["en"][0] == counts["en"][1]  # complete
     assert int(counts["bdq"][0]) == TRANSLATED and "partial" in lines["bdq"]

@@ -79,8 +79,10 @@ function init(root) {
   // Read aloud, one screen after another, only once the person has asked for it on this kiosk
   function speakScreen(section) {
     if (!listen || readAloud?.getAttribute("aria-pressed") !== "true" || !section) return;
-    const names = [...section.querySelectorAll(".hb-listen:not([hidden])")]
-      .filter((button) => !button.closest("[hidden]"))
+    // the slip is read whole (its control for all of it), not sentence by sentence as well
+    const whole = section.querySelector(".hb-listen--slip");
+    const names = (whole ? [whole] : [...section.querySelectorAll(".hb-listen")])
+      .filter((button) => !button.hidden && !button.closest("[hidden]"))
       .flatMap((button) => button.dataset.clips.split(" "));
     listen.play(names);
   }
