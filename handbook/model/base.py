@@ -15,6 +15,9 @@ BLOCK_KINDS = ("meta", "title", "p", "li", "h2", "h3", "h4")
 HEADING_KINDS = ("h2", "h3", "h4")
 NON_CITABLE = ("front", "back")  # plan parts before the first and after the last section
 COMMUNE_KINDS = ("xa", "phuong")
+# a checklist item's keys, required and optional (content/checklist.toml, a commune's items.toml)
+ITEM_KEYS = ({"id": str, "phase": str, "network": bool, "cites": list, "pictogram": str},
+             {"staff_only": bool, "after": list})
 SHORT_WORDS = 6  # a step label under a pictogram (strips, cards)
 # Bounds on what an editor can put in: the largest file today is 47 KB, the longest text 800
 # characters (a paragraph of a plan); far larger is a mistake (a pasted file, a runaway string).

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import pictograms
-from .base import ID_RE, Source, _label, _leaves, _put
+from .base import ID_RE, ITEM_KEYS, Source, _label, _leaves, _put
 from .records import Item, Situation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,9 +70,7 @@ def load_items(loader: "_Loader", items: dict) -> None:
         starts = src.table_starts("item")
         for n, raw in enumerate(src.data.get("item", [])):
             line = starts[n] if n < len(starts) else None
-            if not loader.fields(src, line, raw, {"id": str, "phase": str, "network": bool, "cites": list,
-                                                  "pictogram": str}, {"staff_only": bool, "after": list},
-                                 _label("item", n, raw)):
+            if not loader.fields(src, line, raw, *ITEM_KEYS, _label("item", n, raw)):
                 continue
             iid = raw["id"]
             what = f"item '{iid}'"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import commune_folder, pictograms
-from .base import ID_RE, _is_kind, _label
+from .base import ID_RE, ITEM_KEYS, _is_kind, _label
 from .records import Item
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,9 +25,7 @@ def load(loader: _Loader) -> dict[str, Item]:
     starts = src.table_starts("item")
     for n, raw in enumerate(src.data.get("item", [])):
         line = starts[n] if n < len(starts) else None
-        if not loader.fields(src, line, raw, {"id": str, "phase": str, "network": bool, "cites": list,
-                                            "pictogram": str}, {"staff_only": bool, "after": list},
-                           _label("item", n, raw)):
+        if not loader.fields(src, line, raw, *ITEM_KEYS, _label("item", n, raw)):
             if isinstance(raw.get("id"), str) and raw["id"] not in items:
                 # keep the id known, so its mistake is not reported again by every user of it
                 items[raw["id"]] = Item(raw["id"], "", False, ())
