@@ -355,8 +355,16 @@ def write_service_worker(site: Path, languages: list[str]) -> None:
 
     shell_entries = [entry(rel) for rel in shell]
     runtime_entries = [entry(rel) for rel in runtime if (site / rel).is_file()]
-    # per language and format: the clips the kiosk saves for offline use (a phone keeps those it plays)
-    audio = {lang: {ext: [entry(f"{audio_module.AUDIO_DIR}/{name}.{ext}") for name in _audio.names(lang)]
+    # per language and format: the clips the kiosk saves for offline use (a phone keeps those it plays);
+    # a clip two languages share (the same words) is read and hashed once
+    clip_entries: dict[str, list] = {}
+
+    def clip(rel: str) -> list:
+        if rel not in clip_entries:
+            clip_entries[rel] = entry(rel)
+        return clip_entries[rel]
+
+    audio = {lang: {ext: [clip(f"{audio_module.AUDIO_DIR}/{name}.{ext}") for name in _audio.names(lang)]
                     for ext, _, _ in audio_module.FORMATS}
              for lang in languages} if _audio is not None and _audio.enabled else {}
     manifest = {"version": version(shell_entries), "runtime_version": version(runtime_entries),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ID_RE, _is_kind, _label
+from .base import ID_RE, _label
 from .records import Term
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -12,17 +12,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def load(loader: _Loader) -> dict[str, Term]:
-    src = loader.source("glossary.toml")
+    src, tables = loader.tables("glossary.toml", "term")
     terms: dict[str, Term] = {}
-    if not src.ok:
+    if tables is None:
         return terms
-    starts = src.table_starts("term")
-    # an unknown key is reported; the [[term]] tables are still read, so it is reported alone
-    if not loader.fields(src, 1, src.data, {"term": "tables"}, {}, "glossary.toml") and \
-            not _is_kind(src.data.get("term"), "tables"):
-        return terms
-    for n, raw in enumerate(src.data.get("term", [])):
-        line = starts[n] if n < len(starts) else None
+    for n, (line, raw) in enumerate(tables):
         if not loader.fields(src, line, raw, {"id": str, "seen_in": list}, {}, _label("term", n, raw)):
             continue
         tid = raw["id"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import commune_folder, pictograms
-from .base import ID_RE, ITEM_KEYS, _is_kind, _label
+from .base import ID_RE, ITEM_KEYS, _label
 from .records import Item
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -14,17 +14,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def load(loader: _Loader) -> dict[str, Item]:
-    src = loader.source("checklist.toml")
+    src, tables = loader.tables("checklist.toml", "item")
     items: dict[str, Item] = {}
-    if not src.ok:
+    if tables is None:
         return items
-    # an unknown key is reported; the [[item]] tables are still read, so it is reported alone
-    if not loader.fields(src, 1, src.data, {"item": "tables"}, {}, "checklist.toml") and \
-            not _is_kind(src.data.get("item"), "tables"):
-        return items
-    starts = src.table_starts("item")
-    for n, raw in enumerate(src.data.get("item", [])):
-        line = starts[n] if n < len(starts) else None
+    for n, (line, raw) in enumerate(tables):
         if not loader.fields(src, line, raw, *ITEM_KEYS, _label("item", n, raw)):
             if isinstance(raw.get("id"), str) and raw["id"] not in items:
                 # keep the id known, so its mistake is not reported again by every user of it

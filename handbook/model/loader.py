@@ -57,6 +57,18 @@ class _Loader:
     def source(self, rel: str) -> Source:
         return Source(self.root, self.content / rel, self.problems)
 
+    def tables(self, rel: str, name: str) -> tuple[Source, list[tuple[int | None, Any]] | None]:
+        """A file of ``[[name]]`` tables, each with the line of its header; None when the file
+        cannot be read. An unknown key beside the tables is reported, and the tables are still
+        read, so it is reported alone."""
+        src = self.source(rel)
+        if not src.ok or (not self.fields(src, 1, src.data, {name: "tables"}, {}, rel)
+                          and not _is_kind(src.data.get(name), "tables")):
+            return src, None
+        starts = src.table_starts(name)
+        return src, [(starts[n] if n < len(starts) else None, raw)
+                     for n, raw in enumerate(src.data.get(name, []))]
+
     def tracked(self, name: str, loader):
         before = len(self.problems)
         result = loader()

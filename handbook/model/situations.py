@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import commune_folder, pictograms
-from .base import ID_RE, Source, _is_kind, _label
+from .base import ID_RE, Source, _label
 from .records import Plan, Situation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -14,21 +14,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def load(loader: _Loader) -> dict[str, Situation]:
-    src = loader.source("situations.toml")
+    src, tables = loader.tables("situations.toml", "situation")
     out: dict[str, Situation] = {}
-    if not src.ok:
+    if tables is None:
         return out
-    starts = src.table_starts("situation")
     declared: dict[str, tuple[int | None, list[str]]] = {}
     required = {"id": str, "plan": str, "section": str, "staff": list, "checklist": list,
                 "steps": list, "pictogram": str}
     optional = {"support": list, "related": list}
-    # an unknown key is reported; the [[situation]] tables are still read, so it is reported alone
-    if not loader.fields(src, 1, src.data, {"situation": "tables"}, {}, "situations.toml") and \
-            not _is_kind(src.data.get("situation"), "tables"):
-        return out
-    for n, raw in enumerate(src.data.get("situation", [])):
-        line = starts[n] if n < len(starts) else None
+    for n, (line, raw) in enumerate(tables):
         if not loader.fields(src, line, raw, required, optional, _label("situation", n, raw)):
             continue
         sid = raw["id"]
