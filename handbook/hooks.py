@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
 
 from handbook.compress import precompress  # noqa: E402
 from handbook import audio as audio_module  # noqa: E402
+from handbook import fonts  # noqa: E402
 from handbook import untranslated  # noqa: E402
 from handbook.tooltips import Tooltips  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
@@ -274,9 +275,11 @@ def _prepare(site_url: str, commune: str | None):
                   file=sys.stderr)
         renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards, audio=audio)
         try:
-            files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards,
-                     **audio.files, AUDIO_STATUS: audio_status(model, audio)}
-        except PictogramError as exc:
+            pages = renderer.render_all()
+            files = {**pages, **pictogram_assets(model), **wizard_assets(model), **cards,
+                     **audio.files, AUDIO_STATUS: audio_status(model, audio),
+                     **fonts.site_files(text for text in pages.values() if isinstance(text, str))}
+        except (PictogramError, fonts.FontError) as exc:
             raise PluginError(str(exc)) from None
         tooltips = {lang: Tooltips({untranslated.strip(model.t(lang, "glossary", tid, "abbr")):
                                     untranslated.strip(model.t(lang, "glossary", tid, "meaning"))

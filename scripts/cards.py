@@ -20,12 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from handbook.cards import CardRenderer, site_url  # noqa: E402
+from handbook.fonts import FontError  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
 from chromium import CHROMIUM  # noqa: E402
 
+# the handbook's font is embedded in each card: printing waits until every face it uses is ready
+FONTS_READY = "document.fonts.ready.then(() => document.fonts.status)"
 OVERFLOW = """() => [...document.querySelectorAll('.side')]
     .filter(s => s.scrollHeight > s.clientHeight + 1 || s.scrollWidth > s.clientWidth + 1)
     .map(s => s.dataset.situation + ' ' + s.dataset.side)"""
@@ -54,6 +57,7 @@ def make_cards(out: Path, root: Path = ROOT, browser=None, commune: str | None =
         (tmp / lang).mkdir(parents=True)
         for situation in model.situations.values():
             page.set_content(renderer.card_html(lang, situation), wait_until="load")
+            page.evaluate(FONTS_READY)
             overflowing = page.evaluate(OVERFLOW)
             if overflowing:
                 raise SystemExit(f"card {lang}/{situation.id}: the text does not fit on A6 "
@@ -63,6 +67,7 @@ def make_cards(out: Path, root: Path = ROOT, browser=None, commune: str | None =
             page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
             written.append(out / lang / target.name)
         page.set_content(renderer.sheet_html(lang), wait_until="load")
+        page.evaluate(FONTS_READY)
         page.pdf(path=str(tmp / lang / "sheets-a4.pdf"), prefer_css_page_size=True, print_background=True)
         written.append(out / lang / "sheets-a4.pdf")
     page.close()
@@ -87,7 +92,7 @@ def main() -> int:
     started = time.perf_counter()
     try:
         written = make_cards(Path(args.out), commune=commune_from_env())
-    except ContentError as exc:
+    except (ContentError, FontError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"{len(written)} PDFs in {args.out} in {time.perf_counter() - started:.1f} s")

@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, copy_project, mkdocs_build
+import pdftools
+from conftest import ROOT, complete_wizard, copy_project, mkdocs_build
 from handbook.cards import guide_url, site_url
 from htmltools import normalise, read_page
 
@@ -50,29 +51,34 @@ def test_every_card_is_a6_front_and_back_with_its_title_and_qr(cards, model):
             reader = PdfReader(str(path))
             assert len(reader.pages) == 2, f"{path.name}: one card = one front page + one back page"
             assert all(size_ok(p, A6_PT) for p in reader.pages), path
-            front = normalise(reader.pages[0].extract_text())
-            title = model.t(lang, "situations", situation.id, "title")
+            front = pdftools.text(path, page=1)
+            title = pdftools.normal(model.t(lang, "situations", situation.id, "title"))
             assert title in front, f"{lang}/{situation.id}: title {title!r} not in {front[:200]!r}"
-            back = normalise(reader.pages[1].extract_text())
-            assert model.t(lang, "ui", "guide_checklist") in back
+            back = pdftools.text(path, page=2)
+            assert pdftools.normal(model.t(lang, "ui", "guide_checklist")) in back
             assert decode_qr(path, 1) == [guide_url(model, base, lang, situation.id)], path
 
 
-def test_cards_embed_their_fonts(cards, model):
+def test_cards_embed_one_font_family_that_writes_vietnamese(cards, model):
     from pypdf import PdfReader
 
+    printed = sorted(cards.rglob("*.pdf"))
+    assert len(printed) == len(model.languages) * (len(model.situations) + 1)
+    for path in printed:  # every card and sheet: one family, whatever fonts this machine has
+        assert pdftools.families(path) == {pdftools.FAMILY}, (path, pdftools.fonts(path))
     reader = PdfReader(str(cards / model.reference / "elderly-mobility.pdf"))
-    fonts = []
+    embedded = []
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
             descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
-            fonts.append(descriptor is not None and any(
+            embedded.append(descriptor is not None and any(
                 key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")))
-    assert fonts and all(fonts)
-    # Vietnamese diacritics survive as text, not as drawings
-    text = reader.pages[0].extract_text()
+    assert embedded and all(embedded)
+    # Vietnamese diacritics survive as text, not as drawings, each letter whole
+    text = pdftools.text(cards / model.reference / "elderly-mobility.pdf")
+    assert pdftools.normal(model.t(model.reference, "situations", "elderly-mobility", "title")) in text
     assert re.search(r"[ạảãấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", text)
 
 
@@ -83,9 +89,9 @@ def test_a4_sheets_hold_four_cards_front_and_back(cards, model):
         reader = PdfReader(str(cards / lang / "sheets-a4.pdf"))
         assert len(reader.pages) == 2 * math.ceil(len(model.situations) / 4)
         assert all(size_ok(p, A4_PT) for p in reader.pages)
-        first_fronts = normalise(reader.pages[0].extract_text())
+        first_fronts = pdftools.text(cards / lang / "sheets-a4.pdf", page=1)
         for situation in list(model.situations.values())[:4]:
-            assert model.t(lang, "situations", situation.id, "title") in first_fronts
+            assert pdftools.normal(model.t(lang, "situations", situation.id, "title")) in first_fronts
 
 
 # ---- pictograms ---------------------------------------------------------------------------
@@ -162,3 +168,19 @@ def test_print_preview_of_a_guide(page, server, model):
     assert page.locator(".hb-qr svg").is_visible()
     assert "Ngọk Réo" in page.inner_text(".hb-print-meta__commune")
     assert re.search(r"\d", page.inner_text("[data-print-date]"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["/guides/no-id-papers/", "/en/guides/outage/", "/wizard/"])
+def test_every_printout_draws_its_text_in_the_handbooks_one_font(page, server, model, tmp_path, where):
+    """A guide's A4 checklist and the wizard's A4 procedure, printed as a browser prints them:
+    every letter in the handbook's own font, on a machine whose system fonts lack Vietnamese."""
+    page.goto(server + where)
+    if where == "/wizard/":
+        complete_wizard(page, who=("elderly", "hearing"), situation=("outage",))
+    page.evaluate("document.fonts.ready")
+    pdf = tmp_path / "print.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdftools.families(pdf) == {pdftools.FAMILY}, pdftools.fonts(pdf)
+    heading = pdftools.normal(page.inner_text("article h1").rstrip("¶"))
+    assert heading and heading in pdftools.text(pdf)
