@@ -11,6 +11,10 @@ short audio file per language, so the handbook can be heard with no network at a
   ``LANG/recorded.toml`` says what each recording says (``"KEY" = "the text read"``). A recording
   whose text has changed since is stale: it is not played (the synthetic voice, if any, is), and
   the audio report lists it. A language with no voice is spoken through recordings only.
+  Every recording is checked before it is used, and a bad one stops the build with the file, the
+  line and the fix: it must be audio, decoded to measure how long it really plays (a header can
+  claim 2 s for ten minutes), and be in the project (a link out of it is refused). recorded.toml
+  is checked in one pass, and at most a screenful of its problems is listed, the rest counted.
 - Every clip is named by a hash of what made it (engine settings, voice and text, or the
   recording's bytes), so an unchanged string is never made again: clips are kept between builds
   in ``build/cache/audio/`` (the build's cache, ``HANDBOOK_CACHE``, which copies of the project share).
@@ -29,6 +33,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +60,17 @@ MIN_SECONDS = 0.3  # shorter is empty, or silence
 # a recording far longer than its text is the wrong file (or a whole conversation)
 SECONDS_PER_WORD_MAX = 1.5
 SECONDS_SLACK = 5.0
+# Bounds on what a recordings folder may hold. A language has a few hundred spoken strings (the
+# whole strings file: about 600): more lines in recorded.toml than this were pasted or generated
+# by mistake. A recording of one string is seconds long: 50 MB is minutes of studio WAV.
+MAX_RECORDED_ENTRIES = 10_000
+MAX_RECORDING_BYTES = 50_000_000
+SHOWN_PER_FILE = 20  # problems listed per recorded.toml; the rest are counted, not listed
+# How long a recording plays is measured by decoding it (its header can say anything): to mono
+# 16-bit samples at a low rate, counted, for at most this long (and this much wall time).
+DECODE_RATE = 8000
+DECODE_MOST_SECONDS = 15 * 60
+DECODE_TIMEOUT = 60
 
 # The interface strings the kiosk shows (its screens, buttons, slip and notices); the rest of
 # what it shows (questions, answers, slip lines, paths, guide titles) comes from the content.
@@ -143,26 +159,94 @@ def _resolves(model: Model, lang: str, key: str) -> bool:
     return isinstance(node, str)
 
 
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _outside(path: Path, root: Path) -> Path | None:
+    """Where ``path`` really is, if a link takes it out of the project (else None)."""
+    real = path.resolve()
+    return None if real.is_relative_to(root.resolve()) else real
+
+
+# the key a line of recorded.toml sets (or the first part of a dotted key, or a [table]'s name)
+_KEY_LINE = re.compile(r"""^\s*\[*\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[=.\]]""")
+
+
+def _key_lines(lines: list[str]) -> dict[str, int]:
+    """Each top-level key of a recorded.toml -> the first line that sets it, in one pass."""
+    out: dict[str, int] = {}
+    for number, text in enumerate(lines, 1):
+        if (match := _KEY_LINE.match(text)):
+            out.setdefault(next(g for g in match.groups() if g is not None), number)
+    return out
+
+
 def find_recordings(model: Model, root: Path, commune: str | None,
                     problems: list[Problem]) -> dict[tuple[str, str], Recording]:
-    """The recordings that apply to this build, by (language, key); problems are appended."""
+    """The recordings that apply to this build, by (language, key); problems are appended.
+
+    Linear in the size of each folder and its recorded.toml, and bounded in what it says: at most
+    :data:`SHOWN_PER_FILE` problems of one recorded.toml are listed, the rest counted."""
     found: dict[tuple[str, str], Recording] = {}
     texts = {lang: spoken(model, lang) for lang in model.languages}
     for base in recording_dirs(root, commune):
         for folder in sorted(p for p in base.iterdir() if not p.name.startswith(".")):
-            rel = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+            rel = _rel(folder, root)
+            if (real := _outside(folder, root)) is not None:
+                problems.append(Problem(rel, None, f"a link to {real}, outside the project: its recordings "
+                                        "would be published unseen", f"copy the recordings into {rel}/ "
+                                        "(a folder, not a link), or remove the link"))
+                continue
             if not folder.is_dir() or folder.name not in model.languages:
                 problems.append(Problem(rel, None, f"'{folder.name}' is not a language of the handbook",
                                         f"put recordings in a folder named after a language: "
                                         f"{', '.join(model.languages)}"))
                 continue
             lang = folder.name
-            index = Source(root, folder / RECORDED, problems) if (folder / RECORDED).is_file() else None
-            said = index.data if index is not None and index.ok else {}
-            files = {}
-            for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name != RECORDED
+            index_rel = f"{rel}/{RECORDED}"
+            noted: list[Problem] = []  # this folder's recorded.toml problems: listed up to a bound
+            index = None
+            said: dict | None = {}  # None: recorded.toml is unreadable, so no text can be checked
+            if (folder / RECORDED).is_symlink() and (real := _outside(folder / RECORDED, root)) is not None:
+                problems.append(Problem(index_rel, None, f"a link to {real}, outside the project",
+                                        f"copy the file into {rel}/, or remove the link"))
+                said = None
+            elif (folder / RECORDED).is_file():
+                index = Source(root, folder / RECORDED, problems)
+                said = index.data if index.ok else None
+            lines: dict[str, int] | None = None
+
+            def line_of(key: str) -> int | None:
+                nonlocal lines
+                if lines is None:  # once per file, and only when a problem needs a line
+                    lines = _key_lines(index.lines) if index is not None else {}
+                return lines.get(key)
+
+            if said is not None and len(said) > MAX_RECORDED_ENTRIES:
+                first_over = next(k for i, k in enumerate(said) if i == MAX_RECORDED_ENTRIES)
+                problems.append(Problem(index_rel, line_of(first_over),
+                                        f"{len(said):,} recordings are listed; a language has at most "
+                                        f"{MAX_RECORDED_ENTRIES:,} (one line a recording in {rel}/)",
+                                        "keep one line for each recording in the folder: the lines from "
+                                        "here on were pasted or generated by mistake"))
+                said = None
+            files: dict[str, Path] = {}
+            for path in sorted(p for p in folder.iterdir() if p.name != RECORDED
                                and not p.name.startswith(".") and not p.name.upper().startswith("README")):
-                prel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+                prel = _rel(path, root)
+                if path.is_symlink():
+                    if (real := _outside(path, root)) is not None:
+                        problems.append(Problem(prel, None, f"a link to {real}, outside the project: it "
+                                                "would be published unseen", f"copy the recording into "
+                                                f"{rel}/ (a file, not a link), or remove the link"))
+                        continue
+                    if not path.exists():
+                        problems.append(Problem(prel, None, "a link to a file that does not exist",
+                                                "remove the link, or put the recording there"))
+                        continue
+                if not path.is_file():
+                    continue  # a folder of its own (old takes, say): not read
                 if path.suffix.lower() not in RECORDING_EXTENSIONS:
                     problems.append(Problem(prel, None, "not a recording's file name",
                                             f"name it KEY{RECORDING_EXTENSIONS[0]} (or "
@@ -181,26 +265,34 @@ def find_recordings(model: Model, root: Path, commune: str | None,
                                             f"questions.who.title{path.suffix} (the paths of "
                                             f"content/locales/{lang}.toml, joined with dots)"))
                     continue
-                if key not in texts[lang]:
+                if key not in texts[lang] or said is None:
                     continue  # a string this handbook does not speak (another commune's item)
                 if key not in said:
                     current = _normal(texts[lang][key]).replace('"', '\\"')
-                    problems.append(Problem(f"{rel}/{RECORDED}", None,
-                                            f"{path.name}: what it says is not written",
-                                            f'add the line "{key}" = "{current}" (the text as it was read)'))
+                    noted.append(Problem(index_rel, None, f"{path.name}: what it says is not written",
+                                         f'add the line "{key}" = "{current}" (the text as it was read)'))
                     continue
                 if not isinstance(said[key], str):
-                    problems.append(Problem(f"{rel}/{RECORDED}", index.find(f'"{key}"') if index else None,
-                                            f"'{key}' is not text",
-                                            f'write "{key}" = "the text as it was read"'))
+                    noted.append(Problem(index_rel, line_of(key), f"'{key}' is not text",
+                                         f'write "{key}" = "the text as it was read"'))
                     continue
                 found[(lang, key)] = Recording(lang, key, path, said[key],
                                                _normal(said[key]) != _normal(texts[lang][key]))
-            for key in said:
-                if key not in files:
-                    problems.append(Problem(f"{rel}/{RECORDED}", index.find(f'"{key}"') if index else None,
-                                            f"'{key}' has no recording in {rel}/",
-                                            f"add the file ({key}.m4a, .mp3, .wav …) or remove the line"))
+            for key, value in (said or {}).items():
+                if isinstance(value, dict) and key not in files:
+                    noted.append(Problem(index_rel, line_of(key),
+                                         f"'{key}' is a table, not a recording's text",
+                                         'write each key in quotes, e.g. "questions.who.title" = "the text '
+                                         'as it was read" (unquoted, its dots make tables)'))
+                elif key not in files:
+                    noted.append(Problem(index_rel, line_of(key), f"'{key}' has no recording in {rel}/",
+                                         f"add the file ({key}.m4a, .mp3, .wav …) or remove the line"))
+            problems.extend(noted[:SHOWN_PER_FILE])
+            if len(noted) > SHOWN_PER_FILE:
+                problems.append(Problem(index_rel, None, f"… and {len(noted) - SHOWN_PER_FILE:,} more "
+                                        f"problems in this file, not listed ({len(noted):,} in all)",
+                                        "fix the ones above (often the same fix for every line), then "
+                                        "build again: the rest are listed then"))
     return found
 
 
@@ -229,23 +321,73 @@ def probe(path: Path) -> tuple[str | None, float]:
     return (streams[0].get("codec_name") if streams else None), duration
 
 
+def played_seconds(path: Path) -> tuple[float | None, str]:
+    """How long the first audio stream really plays: decoded (as :func:`make_clip` will) and its
+    samples counted, since a header can claim 2 s for ten minutes. Bounded: counting stops past
+    :data:`DECODE_MOST_SECONDS` and ffmpeg is stopped after :data:`DECODE_TIMEOUT` seconds.
+    (seconds, "") or (None, why it cannot be decoded)."""
+    command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:a:0",
+               "-vn", "-ac", "1", "-ar", str(DECODE_RATE), "-f", "s16le", "-"]
+    most = int(DECODE_MOST_SECONDS * DECODE_RATE) * 2 + 2  # bytes: a sample past the most
+    got, expired = 0, []
+    with tempfile.TemporaryFile() as errors:
+        with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=errors) as proc:
+            timer = threading.Timer(DECODE_TIMEOUT, lambda: (expired.append(True), proc.kill()))
+            timer.start()
+            try:
+                while got < most and (chunk := proc.stdout.read(1 << 16)):
+                    got += len(chunk)
+            finally:
+                timer.cancel()
+                if got >= most:
+                    proc.kill()  # enough counted: it is longer than any recording may be
+                proc.wait()
+        errors.seek(0)
+        said = errors.read().decode("utf-8", "replace").strip().splitlines()
+    if expired:
+        return None, f"decoding it took more than {DECODE_TIMEOUT} s"
+    if got < most and proc.returncode != 0:
+        cause = re.sub(r"\[[^\]]* @ 0x[0-9a-f]+\] ", "", said[0]) if said else ""  # the first: the cause
+        return None, (cause or f"ffmpeg stopped with status {proc.returncode}")[-200:]
+    return min(got, most) / (2 * DECODE_RATE), ""
+
+
 def check_recording(recording: Recording, root: Path) -> Problem | None:
     path = recording.path
-    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    if path.stat().st_size == 0:
+    rel = _rel(path, root)
+    size = path.stat().st_size
+    if size == 0:
         return Problem(rel, None, "the recording is empty (0 bytes)", "record it again, or remove the file")
-    codec, seconds = probe(path)
+    if size > MAX_RECORDING_BYTES:
+        return Problem(rel, None, f"the recording is {size / 1e6:.0f} MB; a recording of one string is at "
+                       f"most {MAX_RECORDING_BYTES / 1e6:.0f} MB",
+                       "check that it is the right file, or save it as .m4a or .mp3 (a minute of speech "
+                       "is about 1 MB)")
+    codec, header_seconds = probe(path)
     if codec is None:
         return Problem(rel, None, "not audio (ffprobe finds no sound in it)",
                        "save the recording as .m4a, .mp3, .ogg or .wav; a photo or a document cannot be played")
+    seconds, why = played_seconds(path)
+    if seconds is None:
+        return Problem(rel, None, f"the recording cannot be played: ffmpeg cannot decode it ({why})",
+                       "save it again as .m4a, .mp3, .ogg or .wav from the recording app or an audio editor")
+    # what the header claims, when it is not what plays (a damaged or doctored file)
+    claims = (f", though its header says {header_seconds:.1f} s"
+              if header_seconds > 0 and abs(header_seconds - seconds) > 1 else "")
     if seconds < MIN_SECONDS:
-        return Problem(rel, None, f"the recording lasts {seconds:.2f} s: it is empty",
-                       "record the text again, closer to the microphone")
+        return Problem(rel, None, f"the recording lasts {seconds:.2f} s when played{claims}: it is "
+                       + ("cut short or damaged" if claims else "empty"),
+                       "copy the file again from where it was recorded, or record it again"
+                       if claims else "record the text again, closer to the microphone")
     limit = SECONDS_SLACK + SECONDS_PER_WORD_MAX * words(recording.text)
     if seconds > limit:
-        return Problem(rel, None, f"the recording lasts {seconds:.0f} s, far longer than its text "
-                       f"({words(recording.text)} words: at most {limit:.0f} s)",
-                       "trim the silence and talk before and after, or check that it is the right file")
+        lasts = (f"more than {DECODE_MOST_SECONDS:.0f} s" if seconds >= DECODE_MOST_SECONDS
+                 else f"{seconds:.0f} s")
+        return Problem(rel, None, f"the recording lasts {lasts} when played{claims}, far longer than its "
+                       f"text ({words(recording.text)} words: at most {limit:.0f} s)",
+                       "trim the silence and talk before and after, or check that it is the right file"
+                       + ("; then save it again (its header is wrong)" if claims else ""))
     return None
 
 
@@ -266,8 +408,9 @@ def make_clip(source: tuple, out: Path) -> None:
             given = wav
         else:
             given = source[1]
+        # the first audio stream: the one check_recording measured (not ffmpeg's pick of several)
         command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(given),
-                   "-map_metadata", "-1", "-vn"]
+                   "-map", "0:a:0", "-map_metadata", "-1", "-vn"]
         parts = []
         for ext, _, options in FORMATS:
             part = Path(tmp) / f"clip.{ext}"
@@ -308,10 +451,9 @@ def plan(model: Model, root: Path, commune: str | None, problems: list[Problem],
     """What each spoken string is made from, per language: ("recorded", path) or ("synthetic",
     voice, text); strings with neither are silent (left out)."""
     recordings = find_recordings(model, root, commune, problems)
-    if check:
-        for recording in recordings.values():
-            if (problem := check_recording(recording, root)):
-                problems.append(problem)
+    if check:  # each one probed and decoded: side by side, reported in order
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            problems.extend(p for p in pool.map(lambda r: check_recording(r, root), recordings.values()) if p)
     sources: dict[str, dict[str, tuple]] = {}
     reference = model.reference
     for lang in model.languages:

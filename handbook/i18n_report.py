@@ -49,23 +49,28 @@ def report(root: Path = ROOT, every: bool = False) -> str:
                 lines.append(f"    content/locales/{lang}.toml: {'.'.join(path)}")
             if not every and len(missing) > SHOWN:
                 lines.append(f"    … and {len(missing) - SHOWN} more (--all lists every one)")
-    lines.extend(audio_lines(model, root))
+    lines.extend(audio_lines(model, root, every))
     return "\n".join(lines)
 
 
-def audio_lines(model, root: Path) -> list[str]:
+def audio_lines(model, root: Path, every: bool = False) -> list[str]:
     """Sound: per language, the spoken strings that are recorded, synthetic or silent, and the
-    recordings whose text has changed since they were made."""
+    recordings whose text has changed since they were made; problems with the recordings (the
+    first few, and how many more, unless ``every``)."""
     from handbook import audio
 
     spoken, problems = audio.report(model, root)
+    shown = problems if every else problems[:SHOWN]
+    more = ([f"  … and {len(problems) - SHOWN:,} more problems with the recordings (--all lists every one)"]
+            if len(problems) > len(shown) else [])
     return ["audio (what the kiosk shows, and every guide step):", *(f"  {line}" for line in spoken),
-            *(f"  problem: {p}".replace("\n", "\n  ") for p in problems)]
+            *(f"  problem: {p}".replace("\n", "\n  ") for p in shown), *more]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--all", action="store_true", help="list every missing string")
+    parser.add_argument("--all", action="store_true",
+                        help="list every missing string and every problem with the recordings")
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
