@@ -18,16 +18,35 @@ import segno
 from .model import Citation, Model, anchor
 
 TEMPLATES = Path(__file__).parent / "templates"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")  # what Python-Markdown unescapes (| with tables)
+# Markdown as mkdocs.yml configures it (attr_list, md_in_html, admonition, tables, toc; MkDocs
+# adds fenced_code): what in a text would become markup, and how it stays text.
+# Anywhere in a line: Python-Markdown's own escapes (a backslash it removes) for emphasis * _,
+# code `, links and images [ ] !, attribute lists { }, a heading's closing #, table cells |, and
+# the backslash itself; raw HTML and entities < > & as entities (a backslash there would show).
+_MD_ESCAPED = re.compile(r"([\\`*_{}\[\]#|!])")
+# At the start of a line (a template may put the text at the start of one): an ordered list's
+# "1.", a list's - or +, a setext underline (= or -), a ~~~ fence, indentation (a code block);
+# "!!!" (admonition), "#" and ``` are escaped above. ":" and "?" too: definition lists and
+# pymdownx.details, should they be enabled (tests/test_import_hostile.py renders each construct
+# with the extensions mkdocs.yml enables).
+_MD_LINE_START = re.compile(r"^(?:(\d+)\.(?=[ \t]|$)|([-+])|([=~:?])|([ \t]))", re.MULTILINE)
+
+
+def _line_start(match: re.Match) -> str:
+    if match[1]:
+        return f"{match[1]}\\."
+    if match[2]:
+        return "\\" + match[2]
+    return f"&#{ord(match[0])};"
 
 
 def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally, as text: markup characters as entities (a
-    backslash before < or & is no escape in Markdown: it would show, and the markup would run),
-    Markdown's own with a backslash (also a leading "1." list marker)."""
+    """Escape text so Markdown shows it literally, as text, wherever a template puts it (at the
+    start of a line, in a heading, a list item, a quote, a link): no markup is ever made of it."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
+    text = _MD_ESCAPED.sub(r"\\\1", text)
+    text = re.sub(r"[ \t]+(?=\n)", "", text)  # two spaces before a line break would make a <br>
+    return _MD_LINE_START.sub(_line_start, text)
 
 
 def html_escape(text: str) -> str:

@@ -194,17 +194,18 @@ def test_reimport_keeps_the_persons_choices(project, tmp_path):
 
 BAD = {
     "not a plan": ("txt", "Kính gửi các thôn.\nĐề nghị các thôn báo cáo số liệu trước ngày 10.\n",
-                   "no numbered sections"),
-    "empty": ("txt", "\n\n  \n", "no text"),
-    "not utf-8": ("txt", "I. MỤC TIÊU\n".encode("cp1258", errors="replace"), "not UTF-8"),
+                   "không có mục nào được đánh số"),
+    "empty": ("txt", "\n\n  \n", "không có chữ"),
+    "not utf-8": ("txt", "I. MỤC TIÊU\n".encode("cp1258", errors="replace"), "không phải văn bản UTF-8"),
     "skipped number": ("txt", "PHƯƠNG ÁN\nI. MỤC TIÊU\n- Một.\nII. ĐỐI TƯỢNG\n- Hai.\nIV. TỔ CHỨC\n- Bốn.\n",
-                       "'IV.' follows 'II.'"),
+                       "'IV.' đứng sau 'II.'"),
     "dotted under another item": ("txt", "PHƯƠNG ÁN\n1. Người cao tuổi\n2.1. Kịch bản\n- Mời ngồi.\n",
-                                  "is not under item 2"),
-    "new level not at 1": ("txt", "PHƯƠNG ÁN\nI. MỤC TIÊU\n3. Người cao tuổi\n- Mời ngồi.\n", "not its first number"),
-    "password docx": ("docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "password-protected"),
-    "not a docx": ("docx", b"PK\x03\x04 this is not a zip", "not a Word document"),
-    "pdf": ("pdf", b"%PDF-1.7\n", "not a plan format"),
+                                  "không nằm dưới mục 2"),
+    "new level not at 1": ("txt", "PHƯƠNG ÁN\nI. MỤC TIÊU\n3. Người cao tuổi\n- Mời ngồi.\n",
+                           "không phải số đầu tiên"),
+    "password docx": ("docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "có đặt mật khẩu"),
+    "not a docx": ("docx", b"PK\x03\x04 this is not a zip", "không phải tài liệu Word"),
+    "pdf": ("pdf", b"%PDF-1.7\n", "không phải định dạng kế hoạch"),
 }
 
 
@@ -216,8 +217,8 @@ def test_bad_input_names_the_file_and_the_fix_and_writes_nothing(project, tmp_pa
     before = tree(project / "content")
     done = run_import(project, path, "fx-bad")
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
-    assert "ke-hoach" in done.stderr and message in done.stderr and "fix:" in done.stderr, done.stderr
-    assert "nothing was written" in done.stderr
+    assert "ke-hoach" in done.stderr and message in done.stderr and "cách sửa:" in done.stderr, done.stderr
+    assert "chưa ghi gì cả" in done.stderr
     assert tree(project / "content") == before
 
 
@@ -229,9 +230,9 @@ def test_image_only_docx_and_existing_ids_are_refused(project, tmp_path):
     document.save(tmp_path / "scan.docx")
     before = tree(project / "content")
     done = run_import(project, tmp_path / "scan.docx", "fx-scan")
-    assert done.returncode == 2 and "no text" in done.stderr and "scan.docx" in done.stderr
+    assert done.returncode == 2 and "không có chữ" in done.stderr and "scan.docx" in done.stderr
     fixture = plan_fixtures.write_txt("letters", tmp_path / "plan.txt")
-    for cid, message in (("ngok-reo", "already exists"), ("Bad ID", "lower-case")):
+    for cid, message in (("ngok-reo", "đã có xã hoặc kế hoạch"), ("Bad ID", "chữ thường")):
         done = run_import(project, fixture, cid)
         assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert tree(project / "content") == before

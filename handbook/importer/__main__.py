@@ -4,25 +4,35 @@ Writes ``content/communes/ID/`` (nothing else): the commune's profile, the verba
 blocks of its plan, its situations and checklist items, their Vietnamese wording, and a
 ``choices.toml`` a person edits to confirm or change what was proposed (kept on re-import).
 Everything proposed is a draft until ``reviewed = true`` there. Prints the review report (also
-written to ``build/import/ID/review.md``). Any problem: a message naming the file, the
-paragraph and the fix, exit status 2, and nothing written.
+written to ``build/import/ID/review.md``). Any problem: a message in Vietnamese naming the
+file, the place (part, paragraph, line) and the fix, exit status 2, and nothing written; the
+file is read within the bounds of limits.py, and an error of the importer itself is said in one
+line too, never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import math
+import os
+import re
+import secrets
 import shutil
 import sys
-import tempfile
 import time
 import tomllib
+import traceback
 import unicodedata
-import re
 from pathlib import Path
 
+from handbook.model.base import ID_RE
+
 from . import propose
-from .read import ReadError, read
+from .errors import REPORT_BUG, SPLIT_PLAN, ReadError
+from .limits import MAX_ID_CHARS, MAX_SLUG_CHARS, MAX_WRITTEN_BYTES, SITE_NAMES, megabytes
+from .read import read
 from .structure import parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = run(opts.file, opts.id, opts.root)
     except ReadError as exc:
-        print(f"import-plan: {exc}", file=sys.stderr)
-        print("  nothing was written", file=sys.stderr)
-        return 2
+        return _refused(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug of the importer: said plainly, where, without a traceback
+        return _refused(f"{opts.file.name}: {_bug(exc)}\n  cách sửa: {REPORT_BUG}")
     report = opts.report or opts.root / "build" / "import" / opts.id / "review.md"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(result.report, encoding="utf-8")
@@ -62,6 +72,22 @@ def main(argv: list[str] | None = None) -> int:
           f"report: {report}\nnext: review content/communes/{opts.id}/choices.toml, then "
           f"make site COMMUNE={opts.id}")
     return 0
+
+
+def _refused(message: str) -> int:
+    print(f"import-plan: {message}", file=sys.stderr)
+    print("  chưa ghi gì cả: content/ vẫn như trước", file=sys.stderr)
+    return 2
+
+
+def _bug(exc: BaseException) -> str:
+    """An unexpected error in one line: what and where in the importer's code."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    path = Path(frame.filename)
+    at = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return (f"lỗi của chương trình nhập, không phải của kế hoạch ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''}, ở {at}:{frame.lineno})")
 
 
 class Result:
@@ -73,25 +99,24 @@ def run(file: Path, cid: str, root: Path) -> Result:
     from handbook import model as model_module
 
     name = file.name
-    if not model_module.ID_RE.match(cid):
-        raise ReadError(f"ID={cid}", "the commune id is not lower-case-with-dashes",
-                        "use the commune's name without accents, e.g. ID=dak-ha")
+    check_id(cid)
     content = root / "content"
     folder = content / "communes" / cid
     if (content / "communes" / f"{cid}.toml").exists() or (content / "plans" / f"{cid}.toml").exists():
-        raise ReadError(f"ID={cid}", f"commune or plan '{cid}' already exists in content/ and was not imported",
-                        "choose another ID (to update an imported plan, import it again under its own ID)")
-    if folder.exists() and not (folder / "choices.toml").exists():
-        raise ReadError(f"ID={cid}", f"content/communes/{cid}/ exists and was not made by an import",
-                        "choose another ID, or move that folder away")
+        raise ReadError(f"ID={cid}", f"đã có xã hoặc kế hoạch '{cid}' trong content/ (không phải do nhập)",
+                        "chọn mã khác (muốn cập nhật một kế hoạch đã nhập thì nhập lại với đúng mã của nó)")
+    check_folder(folder, cid)
     paras = read(file)
     blocks = parse(name, paras)
     _check_faithful(name, paras, blocks)
     try:
         model = model_module.load(root)
     except model_module.ContentError as exc:
-        raise ReadError("content/", f"the handbook's own content does not load:\n{exc}",
-                        "fix content/ first (make site shows the same message)") from None
+        raise ReadError("content/", f"nội dung của sổ tay không tải được:\n{exc}",
+                        "sửa content/ trước (make site báo cùng lỗi này)") from None
+    if cid in model.languages:
+        raise ReadError(f"ID={cid}", f"'{cid}' là mã một ngôn ngữ của sổ tay (thư mục {cid}/ của trang web)",
+                        "chọn mã khác: tên xã viết không dấu, ví dụ ID=dak-ha")
     choices = _read_choices(folder)
     known_situations = [
         propose.KnownSituation(s.id, (_heading(model, s.plan, s.section),
@@ -105,31 +130,115 @@ def run(file: Path, cid: str, root: Path) -> Result:
     files, report, stats = _write_plan(cid, name, paras, blocks, proposals, commune, choices, model)
     if (folder / "choices.toml").is_file():
         del files["choices.toml"]  # the person's file, copied as it is
-    # write everything into a fresh folder first, then swap it in: never half a commune
-    staging = Path(tempfile.mkdtemp(prefix=f".{cid}-", dir=content / "communes"))
+    _check_written(name, cid, files)
+    install(root, cid, files, model_module)
+    return Result(folder, report, stats)
+
+
+def check_id(cid: str) -> None:
+    """The commune's id names folders and pages: lower-case-with-dashes, short, and none of the
+    site's own names (limits.py)."""
+    shown = _q(cid if len(cid) <= 80 else cid[:80] + "…")
+    fix = "dùng tên xã viết không dấu, chữ thường, nối bằng dấu gạch ngang, ví dụ ID=dak-ha"
+    if not ID_RE.match(cid):
+        raise ReadError(f"ID={shown}", "mã xã chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang "
+                                       "giữa các chữ", fix)
+    if len(cid) > MAX_ID_CHARS:
+        raise ReadError(f"ID={shown}", f"mã xã dài {len(cid)} ký tự; tối đa {MAX_ID_CHARS}",
+                        "dùng tên ngắn của xã, viết không dấu, ví dụ ID=dak-ha")
+    if cid in SITE_NAMES:
+        raise ReadError(f"ID={cid}", f"'{cid}' là tên dành riêng cho các trang và thư mục của chính sổ tay "
+                                     f"({', '.join(sorted(SITE_NAMES))}; plans/index/ là danh sách các kế hoạch)",
+                        fix)
+
+
+def check_folder(folder: Path, cid: str) -> None:
+    """An earlier import's folder may be imported over, as long as it holds only files and
+    folders: a link (to /etc/passwd, say) is never followed, nor copied into the new folder."""
+    shown = f"content/communes/{cid}"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ReadError(shown, "không phải một thư mục (có thể là liên kết): chương trình nhập không đi theo "
+                               "liên kết", f"xóa {shown} hoặc chuyển nó đi nơi khác, rồi nhập lại")
+    if not folder.exists():
+        return
+    choices = folder / "choices.toml"
+    if choices.is_symlink() or not choices.is_file():
+        raise ReadError(shown, f"thư mục {shown}/ đã có nhưng không phải do chương trình nhập tạo ra",
+                        "chọn mã khác, hoặc chuyển thư mục đó đi nơi khác")
+    for top, dirs, names in os.walk(folder):
+        for entry in (*dirs, *names):
+            path = Path(top) / entry
+            rel = f"{shown}/{path.relative_to(folder).as_posix()}"
+            if path.is_symlink():
+                raise ReadError(rel, "là một liên kết (symlink): chương trình nhập không đi theo liên kết, "
+                                     "cũng không chép nó sang thư mục mới",
+                                "xóa liên kết; nếu cần tệp đó, đặt một bản sao của tệp vào chỗ của nó")
+            if not (path.is_dir() or path.is_file()):
+                raise ReadError(rel, "không phải tệp hay thư mục thường", "xóa nó khỏi thư mục")
+
+
+def install(root: Path, cid: str, files: dict[str, str], model_module) -> None:
+    """Write everything into a fresh folder beside the commune's, keep what a person wrote in
+    the old one (choices, translations, recordings), validate it as the build will, then swap it
+    in: never half a commune. Folders and files get the usual permissions (the umask's)."""
+    communes = root / "content" / "communes"
+    folder = communes / cid
+    staging = _fresh_folder(communes, f".{cid}-")
     try:
         for rel, text in files.items():
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (staging / rel).write_text(text, encoding="utf-8")
-        if folder.exists():  # keep what a person wrote: choices, translations, recordings
-            for path in folder.rglob("*"):
+        if folder.is_dir():  # check_folder found only files and folders there
+            for path in sorted(folder.rglob("*")):
                 rel = path.relative_to(folder).as_posix()
-                if path.is_file() and rel not in files and rel not in GENERATED:
+                if path.is_file() and not path.is_symlink() and rel not in files and rel not in GENERATED:
                     (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, staging / rel)
+                    shutil.copy2(path, staging / rel, follow_symlinks=False)
         try:
             model_module.load(root, extra_commune=(cid, staging))
-        except model_module.ContentError as exc:
-            raise ReadError(name, f"the imported plan does not validate:\n{exc}",
-                            "report this with the plan file: the importer made something the handbook refuses")
-        old = folder.with_name(f".{cid}.old")
+        except model_module.ContentError as exc:  # name the folder it was to be, not the staging one
+            shown, final = staging.relative_to(root).as_posix(), folder.relative_to(root).as_posix()
+            message = str(exc).replace(str(staging), str(folder)).replace(shown, final)
+            raise ReadError(f"content/communes/{cid}/", "kế hoạch đã nhập không hợp lệ (lỗi của chương trình "
+                                                        f"nhập):\n{message}", REPORT_BUG) from None
+        old = communes / f".{cid}.old"
+        _remove(old)  # left by an import stopped half-way
         if folder.exists():
             folder.rename(old)
         staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Result(folder, report, stats)
+        _remove(staging)
+
+
+def _fresh_folder(parent: Path, prefix: str) -> Path:
+    """A new, empty folder: mode 0777 less the umask (tempfile.mkdtemp's 0700 would hide the
+    commune's files from the web server's and the other editors' accounts)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _check_written(name: str, cid: str, files: dict[str, str]) -> None:
+    """Every TOML file written is a content file the handbook reads: within its bound."""
+    for rel, text in files.items():
+        size = len(text.encode("utf-8"))
+        if rel.endswith(".toml") and size > MAX_WRITTEN_BYTES:
+            raise ReadError(name, f"kế hoạch này sẽ thành content/communes/{cid}/{rel} nặng "
+                                  f"{megabytes(size)}; sổ tay chỉ đọc tệp nội dung tối đa "
+                                  f"{megabytes(MAX_WRITTEN_BYTES)}", SPLIT_PLAN)
 
 
 def _heading(model, plan: str, section: str) -> str:
@@ -173,18 +282,29 @@ def _check_faithful(name: str, paras, blocks) -> None:
     got = [b.vi for b in blocks]
     if texts != got:  # pragma: no cover - a bug in structure.parse, never the plan's fault
         at = next(n for n, (a, b) in enumerate(zip(texts + [""], got + [""])) if a != b)
-        raise ReadError(name, f"the blocks lose or change paragraph {at + 1}", "report this with the plan file")
+        raise ReadError(name, f"các khối làm mất hoặc đổi đoạn {at + 1} (lỗi của chương trình nhập)",
+                        REPORT_BUG)
 
 
 def _read_choices(folder: Path) -> dict:
     path = folder / "choices.toml"
     if not path.is_file():
         return {}
+    shown = f"content/communes/{folder.name}/choices.toml"
+    keep = "(tệp này giữ các lựa chọn của người duyệt: chương trình nhập không bao giờ ghi đè nó)"
+    if path.stat().st_size > MAX_WRITTEN_BYTES:
+        raise ReadError(shown, f"tệp nặng hơn {megabytes(MAX_WRITTEN_BYTES)}, giới hạn của một tệp nội dung",
+                        f"xóa phần dán nhầm vào {keep}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ReadError(str(path), f"the choices file is not valid TOML ({exc})",
-                        "fix that line (it holds the choices a person made: it is never overwritten)") from None
+        raise ReadError(shown, f"tệp lựa chọn không phải TOML hợp lệ ({exc})",
+                        f"sửa dòng đó {keep}") from None
+    for table in ("situation", "item"):
+        entries = data.get(table, {})
+        if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
+            raise ReadError(shown, f"[{table}] phải là các bảng [{table}.\"…\"], mỗi bảng một {table}",
+                            f"viết lại như các dòng chú thích ở đầu tệp {keep}")
     return data
 
 
@@ -206,14 +326,59 @@ def _commune(blocks) -> tuple[str, str]:
 
 
 def slug(text: str, words: int = 6) -> str:
+    """The first words of ``text`` without accents, lower-case-with-dashes, at most MAX_SLUG_CHARS."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
-    parts = re.findall(r"[a-z0-9]+", text)
-    return "-".join(parts[:words]) or "x"
+    parts = re.findall(r"[a-z0-9]+", text)[:words]
+    out = ""
+    for part in parts:
+        if len(f"{out}-{part}") > MAX_SLUG_CHARS:
+            break
+        out = f"{out}-{part}" if out else part
+    return out or (parts[0][:MAX_SLUG_CHARS] if parts else "x")
 
 
-def _q(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def _unique(base: str, taken: set[str]) -> str:
+    """``base``, else ``base-2``, ``base-3``…: the first id no other situation (or item) has."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+# json.dumps escapes C0 control characters but leaves DEL, C1 and the Unicode line separators
+# as they are: TOML forbids DEL raw in a string, and none of them should be invisible (or break
+# a line) in a file a person reads.
+UNESCAPED_CONTROLS_RE = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def _q(value: str) -> str:
+    """A TOML basic string (JSON's string syntax is TOML's, once DEL and C1 are escaped too)."""
+    return UNESCAPED_CONTROLS_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _key(key: str) -> str:
+    """A TOML key: bare when it can be, quoted otherwise."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _q(key)
+
+
+def _toml(value) -> str:
+    """A TOML value (of what tomllib reads from a person's choices.toml)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_q(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+    return _q(str(value))
 
 
 def _list(values) -> str:
@@ -258,7 +423,11 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
           "situations": {}, "items": {}}
     choice_sit = choices.get("situation", {})
     choice_item = choices.get("item", {})
-    known_ids = set(model.situations)
+    known_ids = {sid for sid, s in model.situations.items() if not s.commune}
+    # ids this commune may not take: every other one's (an earlier import of it is replaced)
+    taken_sids = {sid for sid, s in model.situations.items() if s.commune != cid}
+    taken_iids = {iid for iid, i in model.items.items() if i.commune != cid}
+    item_ids: dict[str, str] = {}  # a new action's text -> its id (one action, stated twice)
     sit_lines = ["# The plan's situations, proposed by `make import-plan` (a draft until a person confirms",
                  "# them in choices.toml). same_as: the known situation whose wizard answers lead here.", ""]
     item_lines = ["# Checklist actions of the plan, proposed by `make import-plan` (drafts).",
@@ -271,19 +440,17 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
               f"`content/communes/{cid}/choices.toml` (kept when the plan is imported again), "
               "then set `reviewed = true` there.", ""]
     stats = {"situations": 0, "matched_situations": 0, "bullets": 0, "matched_bullets": 0, "new_items": 0}
-    used_sids: set[str] = set()
     for p in proposals:
         chosen = choice_sit.get(p.heading, {})
         same_as = chosen.get("same_as", p.same_as or "new")
         if same_as != "new" and same_as not in known_ids:
             raise ReadError(f"content/communes/{cid}/choices.toml",
-                            f"[situation.\"{p.heading}\"] same_as = \"{same_as}\" is not a known situation",
-                            f"use one of: {', '.join(sorted(known_ids))}; or \"new\"")
+                            f"[situation.{_q(p.heading)}] same_as = {_q(same_as)} không phải một tình huống "
+                            "đã biết",
+                            f"dùng một trong: {', '.join(sorted(known_ids))}; hoặc \"new\"")
         local = same_as if same_as != "new" else slug(p.heading, 5)
-        sid = f"{cid}-{local}"
-        while sid in used_sids:
-            sid += "-2"
-        used_sids.add(sid)
+        sid = _unique(f"{cid}-{local}", taken_sids)
+        taken_sids.add(sid)
         stats["situations"] += 1
         stats["matched_situations"] += same_as != "new"
         report.append(f"## {p.section} {p.heading} ({p.where})")
@@ -293,9 +460,7 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
         checklist: list[str] = []
         for bullet in p.bullets:
             stats["bullets"] += 1
-            iid = f"{cid}-{slug(bullet.text)}"
-            while iid in new_items and new_items[iid]["text"] != bullet.text:
-                iid += "-2"
+            iid = item_ids.get(bullet.text) or _unique(f"{cid}-{slug(bullet.text)}", taken_iids)
             pick = choice_item.get(iid, {})
             matched = pick.get("reuse", [m for m, _ in bullet.matches])
             matched = [m for m in matched if m in model.items]
@@ -318,6 +483,8 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
             short = pick.get("short", _short(bullet.text, model_short_words()))
             new_items[iid] = {"text": bullet.text, "section": bullet.section, "phase": phase,
                               "network": network, "short": short}
+            item_ids[bullet.text] = iid
+            taken_iids.add(iid)
             if iid not in checklist:
                 checklist.append(iid)
             report.append(f"  - {bullet.where}, {bullet.section}: **new** item `{iid}` "
@@ -381,7 +548,7 @@ def _toml_tables(data: dict, comment: str) -> str:
     lines = [comment, ""]
     for top, tables in data.items():
         for key, values in tables.items():
-            lines.append(f"[{top}.{_q(key) if not re.match(r'^[A-Za-z0-9_-]+$', key) else key}]")
+            lines.append(f"[{top}.{_key(key)}]")
             lines += [f"{k} = {_q(v)}" for k, v in values.items()]
             lines.append("")
     return "\n".join(lines)
@@ -399,7 +566,7 @@ def _choices(choices: dict, proposals, cid: str) -> str:
     for table in ("situation", "item"):
         for key, values in choices.get(table, {}).items():
             lines.append(f"[{table}.{_q(key)}]")
-            lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
+            lines += [f"{_key(k)} = {_toml(v)}" for k, v in values.items()]
             lines.append("")
     return "\n".join(lines)
 

@@ -60,6 +60,13 @@ class KnownItem:
     id: str
     text: str                  # the handbook's wording of the action (Vietnamese)
     sources: tuple[str, ...]   # the plan sentences it was taken from
+    # their words, found once (every sentence of the plan is compared with every known item)
+    words: frozenset[str] = field(init=False)
+    source_words: tuple[frozenset[str], ...] = field(init=False)
+
+    def __post_init__(self):
+        self.words = words(self.text)
+        self.source_words = tuple(words(s) for s in self.sources)
 
 
 @dataclass
@@ -147,8 +154,8 @@ def match_items(text: str, items: list[KnownItem]) -> list[tuple[str, float]]:
     mine = words(text)
     out = []
     for item in items:
-        share = contained(words(item.text), mine)
-        copied = max((dice(mine, words(s)) for s in item.sources), default=0.0)
+        share = contained(item.words, mine)
+        copied = max((dice(mine, s) for s in item.source_words), default=0.0)
         if share >= ITEM_MATCH or (copied >= COPY_MATCH and share >= COPY_ITEM):
             out.append((item.id, round(share, 2)))
     return sorted(out, key=lambda x: -x[1])

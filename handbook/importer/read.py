@@ -2,30 +2,47 @@
 
 A paragraph is its text as the reader sees it, plus what the file says about it: a bullet from a
 Word list style (no typed dash), a number from Word's automatic numbering (not in the text), a
-cell of the letterhead table. Nothing is reworded: the only changes are conversion debris
-(Word bookmarks, Markdown bold marks) and runs of white space.
+cell of a table (the letterhead; a table inside a cell too). Nothing is reworded: the only
+changes are conversion debris (Word bookmarks, Markdown bold marks), runs of white space, and
+control characters (see ``visible``). The file is read within the bounds of limits.py: a .docx
+is checked as a package first (package.py), and reading stops at the paragraph past a bound.
 """
 
 from __future__ import annotations
 
+import io
 import re
-import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from . import package
+from .errors import SPLIT_PLAN, ReadError
+from .limits import (
+    MAX_FILE_BYTES,
+    MAX_PARAGRAPH_CHARS,
+    MAX_PARAGRAPHS,
+    MAX_PLAN_BYTES,
+    MAX_TABLE_DEPTH,
+    megabytes,
+    number,
+)
+
+__all__ = ["Para", "ReadError", "clean", "read", "roman", "visible"]
 
 SUFFIXES = (".docx", ".txt", ".md")
 DEBRIS = (re.compile(r"\[bookmark: [^\]]*\]"), re.compile(r"\*\*"), re.compile(r"__(?=\S)|(?<=\S)__"))
 BULLET_RE = re.compile(r"^[-–•*+]\s+")
 MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted .docx, or an old binary .doc
-
-
-class ReadError(Exception):
-    """A plan file that cannot be read: ``where`` (file, paragraph), what is wrong, the fix."""
-
-    def __init__(self, where: str, message: str, fix: str):
-        super().__init__(f"{where}: {message}\n  fix: {fix}")
-        self.where, self.message, self.fix = where, message, fix
+# Inside a paragraph, a character that breaks or separates lines (Word's line break, a vertical
+# tab, a form feed, U+2028/U+2029, NEL) is a space: the sentence stays whole, in the blocks and
+# in the verbatim copy alike (a .txt's paragraphs are its lines: \n, \r\n or \r, nothing else).
+LINE_BREAKS_RE = re.compile(r"[\n\r\v\f\x1c-\x1f\x85\u2028\u2029]")
+# Every other control character (C0 but the tab, DEL, C1) shows nothing and means nothing in a
+# plan: removed from both copies, so that what is written is valid TOML and text.
+CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WORD_LEVELS = 9  # Word's list levels, ilvl 0-8
 
 
 @dataclass(frozen=True)
@@ -35,7 +52,13 @@ class Para:
     bullet: bool = False  # a list item (typed dash or Word bullet)
     number: str = ""     # Word's automatic number ("1.", "a)"), already part of `raw` and `text`
     table: bool = False  # a cell of a table (the letterhead)
-    where: str = ""      # "line 12" or "paragraph 12": for messages
+    where: str = ""      # "dòng 12" or "đoạn 12": for messages
+
+
+def visible(text: str) -> str:
+    """The text as the reader sees it on one line: line breaks inside it are spaces, control
+    characters are gone."""
+    return CONTROLS_RE.sub("", LINE_BREAKS_RE.sub(" ", text))
 
 
 def clean(text: str) -> str:
@@ -45,82 +68,138 @@ def clean(text: str) -> str:
 
 
 def read(path: Path) -> list[Para]:
-    """The paragraphs of ``path``; :class:`ReadError` for a file that is not a readable plan."""
+    """The paragraphs of ``path``; :class:`ReadError` for a file that is not a readable plan, or
+    one past a bound (limits.py), as soon as the bound is reached."""
     name = path.name
     if path.suffix.lower() not in SUFFIXES:
-        raise ReadError(name, f"'{path.suffix or 'no suffix'}' is not a plan format this reads",
-                        "save the plan as .docx (Word) or .txt (plain text, UTF-8) and import that")
+        raise ReadError(name, f"'{path.suffix or 'không có phần mở rộng'}' không phải định dạng kế hoạch "
+                              "mà chương trình đọc được",
+                        "lưu kế hoạch thành .docx (Word) hoặc .txt (văn bản thuần, UTF-8) rồi nhập tệp đó")
     if not path.is_file():
-        raise ReadError(name, "there is no such file", "give the path of the plan file: FILE=path/to/plan.docx")
-    data = path.read_bytes()
+        raise ReadError(name, "không có tệp này",
+                        "ghi đúng đường dẫn tới tệp kế hoạch: FILE=thu-muc/ke-hoach.docx")
+    data = _read_bounded(name, path)
+    bounds = _Bounds(name)
     if path.suffix.lower() == ".docx":
-        paras = _read_docx(name, data)
+        paras = _read_docx(name, data, bounds)
     else:
-        paras = _read_text(name, data, markdown=path.suffix.lower() == ".md")
+        paras = _read_text(name, data, bounds, markdown=path.suffix.lower() == ".md")
     if not any(p.text for p in paras):
-        raise ReadError(name, "the document has no text (empty, or only images or scans)",
-                        "import the plan's text: the Word file it was typed in, or a typed .txt copy")
+        raise ReadError(name, "tài liệu không có chữ (trống, hoặc chỉ có ảnh hay bản scan)",
+                        "nhập bản có chữ của kế hoạch: tệp Word đã soạn, hoặc bản .txt gõ lại")
     return paras
 
 
-def _read_text(name: str, data: bytes, markdown: bool) -> list[Para]:
+def _read_bounded(name: str, path: Path) -> bytes:
+    """The file's bytes, reading no more than the bound (whatever its size claims to be)."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ReadError(name, f"tệp nặng hơn {megabytes(MAX_FILE_BYTES)}; tệp kế hoạch tối đa "
+                              f"{megabytes(MAX_FILE_BYTES)}",
+                        "lưu kế hoạch không kèm ảnh hay văn bản khác (trong Word: nén hoặc xóa ảnh), hoặc "
+                        "nhập bản .txt chỉ có chữ")
+    return data
+
+
+class _Bounds:
+    """What has been read so far: a plan past a bound is refused at the paragraph that passes it."""
+
+    def __init__(self, name: str):
+        self.name, self.count, self.size = name, 0, 0
+
+    def add(self, para: Para) -> Para:
+        where = f"{self.name}, {para.where}"
+        self.count += 1
+        if self.count > MAX_PARAGRAPHS:
+            raise ReadError(where, f"kế hoạch có hơn {number(MAX_PARAGRAPHS)} đoạn (kể cả dòng trống); kế "
+                                   "hoạch dài nhất hiện có 101 đoạn", SPLIT_PLAN)
+        if len(para.text) > MAX_PARAGRAPH_CHARS:
+            raise ReadError(where, f"đoạn này dài {number(len(para.text))} ký tự; một đoạn tối đa "
+                                   f"{number(MAX_PARAGRAPH_CHARS)}",
+                            "xuống dòng giữa các ý (mỗi ý một đoạn), hoặc xóa phần dán nhầm vào")
+        self.size += len(para.text.encode("utf-8"))
+        if self.size > MAX_PLAN_BYTES:
+            raise ReadError(where, f"chữ của kế hoạch tới đây đã quá {number(MAX_PLAN_BYTES // 1000)} KB, "
+                                   "giới hạn của một kế hoạch (kế hoạch dài nhất hiện có 12 KB)", SPLIT_PLAN)
+        return para
+
+
+def _read_text(name: str, data: bytes, bounds: _Bounds, markdown: bool) -> list[Para]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise ReadError(f"{name}, line {line}", "the file is not UTF-8 text",
-                        "save it again as UTF-8 (in Notepad: Save as, Encoding: UTF-8)") from None
+        raise ReadError(f"{name}, dòng {line}", "tệp không phải văn bản UTF-8",
+                        "lưu lại tệp với mã UTF-8 (trong Notepad: Lưu thành…, Mã hóa: UTF-8)") from None
     if "\x00" in text:
-        raise ReadError(name, "this is not a text file", "import the .docx itself, or a .txt copy of its text")
+        raise ReadError(name, "đây không phải tệp văn bản",
+                        "nhập chính tệp .docx, hoặc bản .txt chứa chữ của nó")
     paras = []
-    for n, line in enumerate(text.splitlines(), 1):
-        raw = line.rstrip()
+    # universal newlines: a line ends at \n, \r\n or \r (and at nothing else: see LINE_BREAKS_RE)
+    for n, line in enumerate(io.StringIO(text, newline=None), 1):
+        raw = visible(line).rstrip()
         body = MD_HEADING_RE.sub("", raw.strip()) if markdown else raw.strip()
         body = clean(body)
         bullet = bool(BULLET_RE.match(body))
         if bullet:
             body = BULLET_RE.sub("", body)
-        paras.append(Para(body, raw, bullet=bullet, where=f"line {n}"))
+        paras.append(bounds.add(Para(body, raw, bullet=bullet, where=f"dòng {n}")))
     return paras
 
 
-def _read_docx(name: str, data: bytes) -> list[Para]:
+def _read_docx(name: str, data: bytes, bounds: _Bounds) -> list[Para]:
     if data.startswith(OLE_MAGIC):
-        raise ReadError(name, "the document is password-protected (or an old .doc)",
-                        "open it in Word, remove the password (File, Info, Protect document) and save as .docx")
+        raise ReadError(name, "tài liệu có đặt mật khẩu (hoặc là tệp .doc cũ)", package.UNLOCK)
+    package.check(name, data)  # bounded and well-formed before python-docx reads it
     try:
         import docx  # python-docx
-        from docx.opc.exceptions import PackageNotFoundError
+        from docx.oxml.exceptions import InvalidXmlError
     except ImportError:  # pragma: no cover - make installs it
-        raise ReadError(name, "reading .docx needs python-docx", "run it through make: make import-plan ...")
+        raise ReadError(name, "cần python-docx để đọc .docx", "chạy qua make: make import-plan ...") from None
     try:
-        from io import BytesIO
-        document = docx.Document(BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReadError(name, f"this is not a Word document ({type(exc).__name__})",
-                        "save the plan from Word as .docx, or import a .txt copy of its text") from None
-    numbering = _Numbering(document)
-    paras: list[Para] = []
-    body = document.element.body
-    count = 0
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            count += 1
-            paras.append(_docx_para(docx.text.paragraph.Paragraph(child, document), numbering, f"paragraph {count}"))
-        elif tag == "tbl":
-            table = docx.table.Table(child, document)
-            for row in table.rows:
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        count += 1
-                        para = _docx_para(p, numbering, f"paragraph {count} (table)")
-                        paras.append(Para(para.text, para.raw, table=True, where=para.where))
-    return paras
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx failing on a checked package: not a Word file
+        raise ReadError(name, f"đây không phải tài liệu Word ({type(exc).__name__})",
+                        package.NOT_WORD) from None
+    walk = _Walk(name, document, bounds)
+    try:
+        walk.container(document.element.body, 0)
+    except (ValueError, KeyError, InvalidXmlError) as exc:  # an attribute Word never writes
+        raise ReadError(f"{name}, đoạn {bounds.count + 1}",
+                        f"tài liệu Word bị hỏng ở đoạn này ({type(exc).__name__}: {exc})",
+                        package.RESAVE) from None
+    return walk.paras
+
+
+class _Walk:
+    """The document's paragraphs in reading order: the body's, and each table cell's (each cell
+    once, whatever it spans), tables inside cells included."""
+
+    def __init__(self, name: str, document, bounds: _Bounds):
+        self.name, self.document, self.bounds = name, document, bounds
+        self.numbering = _Numbering(document)
+        self.paras: list[Para] = []
+
+    def container(self, element, depth: int) -> None:
+        from docx.text.paragraph import Paragraph
+
+        for child in element.iterchildren(f"{W}p", f"{W}tbl"):
+            if child.tag == f"{W}p":
+                where = f"đoạn {self.bounds.count + 1}" + (" (bảng)" if depth else "")
+                para = _docx_para(Paragraph(child, self.document), self.numbering, where)
+                self.paras.append(self.bounds.add(replace(para, table=True) if depth else para))
+            elif depth >= MAX_TABLE_DEPTH:
+                where = f"{self.name}, đoạn {self.bounds.count + 1}"
+                raise ReadError(where, package.TOO_DEEP, package.TOO_DEEP_FIX)
+            else:
+                for row in child.iterchildren(f"{W}tr"):
+                    for cell in row.iterchildren(f"{W}tc"):
+                        self.container(cell, depth + 1)
 
 
 def _docx_para(p, numbering: "_Numbering", where: str) -> Para:
-    text = p.text.replace("\t", " ")
+    text = visible(p.text).replace("\t", " ")
     body = clean(text)
     kind, label = numbering.label(p)
     if kind == "bullet" and body:
@@ -129,6 +208,13 @@ def _docx_para(p, numbering: "_Numbering", where: str) -> Para:
         return Para(f"{label} {body}", f"{label} {text.strip()}", number=label, where=where)
     bullet = bool(BULLET_RE.match(body))
     return Para(BULLET_RE.sub("", body) if bullet else body, text.rstrip(), bullet=bullet, where=where)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 class _Numbering:
@@ -149,13 +235,15 @@ class _Numbering:
         for a in root.findall(f"{w}abstractNum"):
             lv = {}
             for lvl in a.findall(f"{w}lvl"):
-                ilvl = int(lvl.get(f"{w}ilvl", "0"))
+                ilvl = _int(lvl.get(f"{w}ilvl"), 0)
+                if not 0 <= ilvl < WORD_LEVELS:
+                    continue
                 fmt = lvl.find(f"{w}numFmt")
                 text = lvl.find(f"{w}lvlText")
                 start = lvl.find(f"{w}start")
                 lv[ilvl] = (fmt.get(f"{w}val") if fmt is not None else "decimal",
                             text.get(f"{w}val") if text is not None else "",
-                            int(start.get(f"{w}val")) if start is not None else 1)
+                            _int(start.get(f"{w}val"), 1) if start is not None else 1)
             abstract[a.get(f"{w}abstractNumId")] = lv
         for num in root.findall(f"{w}num"):
             ref = num.find(f"{w}abstractNumId")
@@ -168,8 +256,9 @@ class _Numbering:
         ppr = p._p.pPr
         numpr = ppr.numPr if ppr is not None else None
         if numpr is None and p.style is not None:  # numbering from the paragraph's style
-            style = p.style
-            while style is not None and numpr is None:
+            style, seen = p.style, set()
+            while style is not None and numpr is None and style.style_id not in seen:  # basedOn may loop
+                seen.add(style.style_id)
                 spp = style.element.pPr
                 numpr = spp.numPr if spp is not None else None
                 style = style.base_style
@@ -196,7 +285,7 @@ class _Numbering:
 
 
 def _format(value: int, fmt: str) -> str:
-    if fmt in ("upperRoman", "lowerRoman"):
+    if fmt in ("upperRoman", "lowerRoman") and 0 < value < 4000:  # no roman number past 3999: digits
         out = roman(value)
         return out if fmt == "upperRoman" else out.lower()
     if fmt in ("lowerLetter", "upperLetter"):

@@ -89,8 +89,9 @@ def parse(name: str, paras: list[Para]) -> list[Block]:
                 first = n
                 break
     if first is None:
-        raise ReadError(name, "no numbered sections (I., 1., 1.1., a), (1), Tình huống 1)",
-                        "import the plan itself: its parts and items must be numbered, as in an official plan")
+        raise ReadError(name, "không có mục nào được đánh số (I., 1., 1.1., a), (1), Tình huống 1)",
+                        "nhập chính bản kế hoạch: các phần và mục của nó phải được đánh số như một văn bản "
+                        "chính thức")
     closing = _closing_start(paras, first)
     blocks = _front(paras[:first])
     blocks += _body(name, paras[first:closing])
@@ -150,7 +151,7 @@ def _body(name: str, paras: list[Para]) -> list[Block]:
             m = Marker("case", int(cm["n"]))
         if m is None:
             if not stack:  # cannot happen: the body starts at a numbered paragraph
-                raise ReadError(f"{name}, {p.where}", "text before the first section", "number the first section")
+                raise ReadError(f"{name}, {p.where}", "có chữ trước mục đầu tiên", "đánh số mục đầu tiên")
             out.append(Block(stack[-1][1], "li" if p.bullet else "p", p.text, p.where))
             continue
         section = _open(name, p, m, stack)
@@ -170,14 +171,15 @@ def _open(name: str, p: Para, m: Marker, stack: list[tuple[Marker, str]]) -> str
     if same is not None:
         previous = stack[same][0]
         if m.number != previous.number + 1:
-            raise ReadError(where, f"'{label}' follows '{_show(previous)}': the numbering skips or repeats",
-                            f"number it {_show(Marker(m.style, previous.number + 1, previous.dotted[:-1] + (previous.number + 1,)))}"
-                            " or correct the numbers before it")
+            following = Marker(m.style, previous.number + 1, previous.dotted[:-1] + (previous.number + 1,))
+            raise ReadError(where, f"'{label}' đứng sau '{_show(previous)}': số thứ tự bị nhảy hoặc lặp lại",
+                            f"đánh số mục này là {_show(following)}, hoặc sửa các số đứng trước")
         del stack[same:]
     elif m.number != 1:
-        parent = f" under '{_show(stack[-1][0])}'" if stack else ""
-        raise ReadError(where, f"'{label}' starts a new level of numbering{parent} but is not its first number",
-                        "number the first item of each level 1 (or I., a), (1)), or correct a mistyped number")
+        parent = f" dưới '{_show(stack[-1][0])}'" if stack else ""
+        raise ReadError(where, f"'{label}' mở một cấp đánh số mới{parent} nhưng không phải số đầu tiên "
+                               "của cấp đó",
+                        "đánh số mục đầu tiên của mỗi cấp là 1 (hoặc I., a), (1)), hoặc sửa số gõ nhầm")
     if m.dotted:
         # 2.1. belongs under the item 2., 2.1.3. under 2.1.
         prefix = m.dotted[:-1]
@@ -185,9 +187,10 @@ def _open(name: str, p: Para, m: Marker, stack: list[tuple[Marker, str]]) -> str
         owner = parents[-1] if parents else None
         owner_number = (owner.dotted or (owner.number,)) if owner else None
         if owner_number != prefix:
-            raise ReadError(where, f"'{label}' is not under item {'.'.join(map(str, prefix))}"
-                            + (f" (it follows '{_show(owner)}')" if owner else ""),
-                            f"renumber it to follow the item above it, or check item {'.'.join(map(str, prefix))}")
+            raise ReadError(where, f"'{label}' không nằm dưới mục {'.'.join(map(str, prefix))}"
+                            + (f" (nó đứng sau '{_show(owner)}')" if owner else ""),
+                            "đánh số lại cho khớp với mục bên trên, hoặc kiểm tra mục "
+                            + ".".join(map(str, prefix)))
     parent_section = stack[-1][1] if stack else ""
     own = roman(m.number) if m.style == "roman" else str(m.number)
     section = f"{parent_section}.{own}" if parent_section else own

@@ -24,7 +24,7 @@ SHORT_WORDS = 6  # a step label under a pictogram (strips, cards)
 MAX_FILE_BYTES = 1_000_000
 MAX_TEXT_CHARS = 10_000
 QUESTIONS = ("who", "situation")  # the wizard's two questions: the engine takes these answers
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: "$" would let a final newline through
 SECTION_RE = re.compile(r"^[A-Z0-9]+(\.[0-9]+)*$")
 CITATION_RE = re.compile(r"^(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)$")
 COMMUNE_ENV = "HANDBOOK_COMMUNE"  # `make site COMMUNE=ID` sets it: build that commune's handbook
