@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +36,7 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
 from handbook.compress import precompress  # noqa: E402
 from handbook import audio as audio_module  # noqa: E402
 from handbook import fonts  # noqa: E402
+from handbook import headers  # noqa: E402
 from handbook import untranslated  # noqa: E402
 from handbook.tooltips import Tooltips  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
@@ -142,52 +142,16 @@ def theme_languages(config: MkDocsConfig, model) -> None:
         config.theme.dirs.insert(0, str(THEME_LANGUAGES))
 
 
-INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
-# The only inline scripts the build writes: mkdocs-material's two in base.html (the pinned 9.8.1),
-# by the SHA-256 of their text with the page's base URL taken out. The policy allows these and
-# nothing else: a script that came from content (a string that was not escaped) stops the build.
-SCOPE_URL = re.compile(r'new URL\("[^"]*",location\)')
-KNOWN_INLINE_SCRIPTS = {
-    "7eb3684fdacd2881f67b9428983273a29d8774d8bc82622af9b65a8ec1032a90": "theme: __md_scope, __md_get, __md_set",
-    "ffcc0f7735fdab434d257c80e65cec2e88d716991e69757185b7e450e41a5b2f": "theme: open the tab named in the address",
-}
-CSP_BASE = ("default-src 'self'; script-src 'self'{extra}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; media-src 'self'; font-src 'self'; connect-src 'self'; "
-            "worker-src 'self'; "
-            "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+# The Content-Security-Policy of each page and the servers' headers: handbook/headers.py.
+_policies = headers.Policies()
 
 
-def content_security_policy(html: str, wasm: bool, where: str = "a page") -> str:
-    """The page's policy: only this origin; each inline script the build writes allowed by its
-    hash; WebAssembly compilation ('wasm-unsafe-eval', never 'unsafe-eval') only where the wizard
-    runs. Any other inline script stops the build."""
-    hashes = []
-    for match in INLINE_SCRIPT.finditer(html):
-        attrs = match.group("attrs")
-        if "src=" in attrs or re.search(r'type="application/json"', attrs):
-            continue
-        known = hashlib.sha256(SCOPE_URL.sub('new URL("",location)', match.group("body")).encode("utf-8"))
-        if known.hexdigest() not in KNOWN_INLINE_SCRIPTS:
-            raise PluginError(
-                f"{where}: an inline script the build does not write: {match.group(0)[:120]!r}\n"
-                "    fix: a string from content/ reached the page as markup; find it in content/locales "
-                "or content/communes and report the template that did not escape it (after a theme "
-                "upgrade: check the theme's new inline scripts and list them in KNOWN_INLINE_SCRIPTS)")
-        digest = base64.b64encode(hashlib.sha256(match.group("body").encode("utf-8")).digest()).decode()
-        hashes.append(f"'sha256-{digest}'")
-    extra = "".join(f" {h}" for h in dict.fromkeys(hashes)) + (" 'wasm-unsafe-eval'" if wasm else "")
-    return CSP_BASE.format(extra=extra)
-
-
-_script_hashes: set[str] = set()  # of every page of the build, for the server's header policy
-
-
-def with_policy(html: str, wasm: bool = False, where: str = "a page") -> str:
+def with_policy(html: str, where: str = "a page") -> str:
     """Put the Content-Security-Policy first in the head, before any script."""
-    policy = content_security_policy(html, wasm, where)
-    _script_hashes.update(re.findall(r"'sha256-[^']+'", policy))
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
-    return html.replace("<head>", f"<head>\n    {meta}", 1)
+    try:
+        return _policies.with_meta(html, where)
+    except headers.PolicyError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def on_page_content(html: str, page, config: MkDocsConfig, files) -> str:
@@ -198,8 +162,7 @@ def on_page_content(html: str, page, config: MkDocsConfig, files) -> str:
 
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
-    return with_policy(untranslated.mark(output, _reference), wasm=page.meta.get("template") == "wizard.html",
-                       where=f"the page {page.file.dest_uri}")
+    return with_policy(untranslated.mark(output, _reference), where=f"the page {page.file.dest_uri}")
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
@@ -233,11 +196,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         if untranslated.strip(text) != text:
             index.write_text(untranslated.strip(text), encoding="utf-8")
     precompress(site, CACHE / "compress")
-    deploy = ROOT / "build" / "deploy"
-    deploy.mkdir(parents=True, exist_ok=True)
-    template = (ROOT / "deploy" / "nginx.conf.in").read_text(encoding="utf-8")
-    (deploy / "nginx.conf").write_text(template.replace("@SCRIPT_HASHES@", " ".join(sorted(_script_hashes))),
-                                       encoding="utf-8")
+    try:  # the servers' headers (headers.json, for scripts/serve.py) and nginx.conf, from one source
+        _policies.write(ROOT / "build" / "deploy", ROOT / "deploy" / "nginx.conf.in", site)
+    except headers.PolicyError as exc:
+        raise PluginError(str(exc)) from None
     languages = [lang.locale for lang in i18n.config.languages] if i18n else []
     write_service_worker(site, languages)  # it lists the bytes each runtime file costs, compressed
     precompress(site, CACHE / "compress", only=[site / "sw.js"])

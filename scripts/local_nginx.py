@@ -4,6 +4,8 @@ its root. nginx runs in the foreground under `timeout`, so it stops by itself.
 
     with local_nginx.running(site, folder) as urls:   # {"http": ..., "https": ...}
         ...
+
+``config``: another build's configuration (a copy of the project builds into its own build/deploy/).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "build" / "deploy" / "nginx.conf"  # written by every build
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 MISSING = "nginx not installed (apt-get install nginx-light libnginx-mod-http-brotli-static)"
@@ -34,21 +37,25 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(site: Path, folder: Path, lifetime: int = 1800):
-    """nginx with the build's configuration serving ``site``; files go to ``folder``; it is
-    stopped on leaving the block, and by `timeout` after ``lifetime`` seconds in any case."""
-    generated = (ROOT / "build" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+def running(site: Path, folder: Path, lifetime: int = 1800, config: Path = CONFIG):
+    """nginx with the build's configuration (``config``) serving ``site``; files go to ``folder``;
+    it is stopped on leaving the block, and by `timeout` after ``lifetime`` seconds in any case."""
+    generated = Path(config).read_text(encoding="utf-8")
     ports = [_free_port(), _free_port()]
     (folder / "logs").mkdir(parents=True, exist_ok=True)
     # a certificate made for this run only, in place of the commune's
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
                     "/CN=127.0.0.1", "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
                    check=True, capture_output=True, timeout=60)
-    server = generated.replace("listen 80;", f"listen 127.0.0.1:{ports[0]};")
-    server = server.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{ports[1]} ssl http2;")
-    server = re.sub(r"ssl_certificate +/\S+;", f"ssl_certificate {folder}/cert.pem;", server)
-    server = re.sub(r"ssl_certificate_key +/\S+;", f"ssl_certificate_key {folder}/key.pem;", server)
-    server = re.sub(r"root /srv/handbook/site;", f"root {site};", server)
+    server = generated
+    for pattern, local in ((r"listen 80;", f"listen 127.0.0.1:{ports[0]};"),
+                           (r"listen 443 ssl http2;", f"listen 127.0.0.1:{ports[1]} ssl http2;"),
+                           (r"ssl_certificate +/\S+;", f"ssl_certificate {folder}/cert.pem;"),
+                           (r"ssl_certificate_key +/\S+;", f"ssl_certificate_key {folder}/key.pem;"),
+                           (r"root /srv/handbook/site;", f"root {site};")):
+        server, count = re.subn(pattern, local, server)
+        if count != 1:  # the template changed: the test would otherwise run something else
+            raise RuntimeError(f"{config}: expected one line matching {pattern!r}, found {count}")
     conf = folder / "nginx.conf"
     # the site may be in a private temporary folder: as root, let the workers read it as root
     user = "user root;\n" if os.geteuid() == 0 else ""

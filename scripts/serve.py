@@ -1,10 +1,10 @@
 """Serve a built site on 127.0.0.1 only, as a production server would (for `make serve`, the
 tests and the benchmarks).
 
-    python scripts/serve.py [--dir site] [--port 8000]
+    python scripts/serve.py [--dir site] [--port 8000] [--headers build/deploy/headers.json]
 
-Also used by the tests (``start(directory, port=0)`` → a server on a free port, in a thread,
-which stops by itself after ``lifetime`` seconds).
+Also used by the tests (``start(directory, port=0, headers=...)`` → a server on a free port, in a
+thread, which stops by itself after ``lifetime`` seconds).
 
 What it does, and why it is not ``python -m http.server``:
 - only files inside the site: a path or a symbolic link that leads outside it is not found,
@@ -13,7 +13,14 @@ What it does, and why it is not ``python -m http.server``:
   read per RFC 9110: case-insensitive, ``q=0`` refuses, ``*`` counts), else gzip on the fly,
   with ``Vary: Accept-Encoding`` on everything negotiated; the site's own 404 page;
 - HTTP/1.1 keep-alive, a 30 s timeout per connection and a listen backlog of 128, so 50
-  connections at once are accepted at once (the standard library's backlog is 5).
+  connections at once are accepted at once (the standard library's backlog is 5);
+- the headers the build wrote for servers (build/deploy/headers.json, by handbook/headers.py; the
+  generated nginx configuration comes from the same data) on every response: the
+  Content-Security-Policy of the path (with frame-ancestors, which a page's <meta> policy cannot
+  hold; the wizard's worker script its own) and the other security headers, less those that need
+  HTTPS (Strict-Transport-Security); no version in the Server header. ``start()`` without
+  ``headers`` sends only X-Content-Type-Options, like a static host that sends no policy (the
+  pages keep their <meta> policy).
 It stays in the standard library so that `make serve` needs nothing more than the build does.
 """
 
@@ -24,12 +31,15 @@ import functools
 import gzip
 import http.server
 import io
+import json
 import os
 import sys
 import threading
 import urllib.parse
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+HEADERS = ROOT / "build" / "deploy" / "headers.json"  # written by every build, beside nginx.conf
 TYPES = {
     ".wasm": "application/wasm",
     ".webm": "audio/webm",  # the handbook's clips are sound only
@@ -68,11 +78,51 @@ def accepted_encodings(header: str) -> set[str]:
     return {name for name, _ in ENCODINGS if weights.get(name, default) > 0}
 
 
+class SiteHeaders:
+    """The headers a server sends over plain HTTP, by path, from the build's ``headers.json``."""
+
+    def __init__(self, data: dict | None = None):
+        data = data or {"every_response": {"X-Content-Type-Options": "nosniff"}}
+        self.every_response = list(data["every_response"].items())
+        policy = data.get("content_security_policy")
+        self.policy_default = policy["default"] if policy else None
+        self.policy_paths = dict(policy["paths"]) if policy else {}
+
+    @classmethod
+    def read(cls, path: Path | str) -> "SiteHeaders":
+        try:
+            return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{path} not found: build the site first (make site)") from None
+
+    def for_path(self, path: str) -> list[tuple[str, str]]:
+        """The headers of a response for ``path`` (decoded, as the site names the file sent)."""
+        policy = self.policy_paths.get(path, self.policy_default)
+        return ([("Content-Security-Policy", policy)] if policy else []) + self.every_response
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
     protocol_version = "HTTP/1.1"
     timeout = 30  # seconds a connection may stay silent (idle keep-alive, or a stalled client)
     quiet = False
+    site_headers = SiteHeaders()
+    _served: str | None = None  # the site's path of the file being sent ("/wizard/index.html")
+
+    def request_path(self) -> str:
+        """The path the request names, decoded (as nginx's $uri), for a response that sends no file."""
+        # (a request line too malformed to be read has no path)
+        return urllib.parse.unquote(urllib.parse.urlsplit(getattr(self, "path", "")).path, errors="replace")
+
+    def version_string(self) -> str:
+        return "serve.py"  # no version of Python in the Server header
+
+    def end_headers(self):
+        # on every response: files, the site's 404, redirects and the server's own errors alike
+        for name, value in self.site_headers.for_path(self._served or self.request_path()):
+            self.send_header(name, value)
+        self._served = None  # the next response on this connection says its own
+        super().end_headers()
 
     def resolve(self) -> Path | None:
         """The file or folder the request names, if it is inside the site; else None."""
@@ -129,6 +179,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if body is None:
             body = path.open("rb")
         length = len(body.getvalue()) if isinstance(body, io.BytesIO) else os.fstat(body.fileno()).st_size
+        root, resolved = Path(self.directory).resolve(), path.resolve()
+        self._served = "/" + resolved.relative_to(root).as_posix() if root in resolved.parents else None
         self.send_response(status)
         self.send_header("Content-Type", self.guess_type(str(path)))
         if encoding:
@@ -137,7 +189,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(length))
         self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
-        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         return body
 
@@ -172,11 +223,16 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def start(directory: Path | str, port: int = 0, quiet: bool = True, lifetime: float = 3600,
-          timeout: float = Handler.timeout) -> http.server.ThreadingHTTPServer:
+          timeout: float = Handler.timeout,
+          headers: Path | str | None = None) -> http.server.ThreadingHTTPServer:
     """Serve ``directory`` on 127.0.0.1:``port`` in a daemon thread; call ``shutdown()``, or it
-    stops by itself after ``lifetime`` seconds. ``timeout``: seconds a connection may stay silent."""
+    stops by itself after ``lifetime`` seconds. ``timeout``: seconds a connection may stay silent.
+    ``headers``: the build's headers.json (``HEADERS``) for the site's headers; without it, only
+    X-Content-Type-Options."""
     base = QuietHandler if quiet else Handler
-    handler = functools.partial(type("Handler", (base,), {"timeout": timeout}), directory=str(directory))
+    site_headers = SiteHeaders.read(headers) if headers is not None else SiteHeaders()
+    handler = functools.partial(type("Handler", (base,), {"timeout": timeout, "site_headers": site_headers}),
+                                directory=str(directory))
     server = Server(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     timer = threading.Timer(lifetime, server.shutdown)
@@ -189,10 +245,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", default="site", help="the built site (default: site)")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--headers", default=str(HEADERS), help="the headers the build wrote for servers "
+                        f"(default: {HEADERS.relative_to(ROOT)})")
     args = parser.parse_args()
     if not (Path(args.dir) / "index.html").is_file():
         raise SystemExit(f"{args.dir}/index.html not found: build the site first (make site)")
-    handler = functools.partial(Handler, directory=args.dir)
+    try:
+        site_headers = SiteHeaders.read(args.headers)
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
+    handler = functools.partial(type("Handler", (Handler,), {"site_headers": site_headers}),
+                                directory=args.dir)
     with Server(("127.0.0.1", args.port), handler) as server:
         print(f"Serving {args.dir}/ on http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
         try:

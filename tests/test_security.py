@@ -4,7 +4,9 @@ kiosk, the cards and search; the policy allows only the inline scripts the build
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.parse
 
 import pytest
 
@@ -127,3 +129,62 @@ def test_escaped_markdown_shows_the_text_exactly(text):
 
     rendered = markdown.markdown(md_escape(text), extensions=["tables", "attr_list", "md_in_html"])
     assert html.unescape(re.sub(r"</?p>", "", rendered)) == text
+
+
+# ---- the servers' headers: one source (handbook/headers.py), WebAssembly only in the worker ---------
+
+def test_the_nginx_configuration_says_what_headers_json_says(tmp_path):
+    from conftest import ROOT
+    from handbook.headers import Policies
+
+    policies = Policies()
+    policies.hashes.update({"'sha256-b25l'", "'sha256-dHdv'"})
+    data = policies.write(tmp_path, ROOT / "deploy" / "nginx.conf.in")
+    assert json.loads((tmp_path / "headers.json").read_text(encoding="utf-8")) == data
+    conf = (tmp_path / "nginx.conf").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*@[A-Z_]+@", conf, re.M)
+    policy_map = re.search(r"map \$uri \$handbook_policy \{(.*?)\n\}", conf, re.S)[1]
+    entries = dict(re.findall(r'^\s*("[^"]*"|default)\s+"([^"]*)";$', policy_map, re.M))
+    csp = data["content_security_policy"]
+    assert entries == {"default": csp["default"],
+                       **{f'"{path}"': value for path, value in csp["paths"].items()}}
+    redirect, https = re.findall(r"^server \{(.*?)^\}", conf, re.S | re.M)
+    assert "return 301 https://" in redirect and "listen 443" in https
+
+    def added(block):
+        return dict(re.findall(r'^\s*add_header (\S+) "?(.*?)"? always;$', block, re.M))
+
+    assert added(redirect) == data["redirect_to_https"]
+    assert added(https) == {"Content-Security-Policy": "$handbook_policy", "Cache-Control": "$handbook_cache",
+                            **data["every_response"], **data["https_only"]}
+    assert "frame-ancestors 'none'" in csp["default"] and "wasm-unsafe-eval" not in csp["default"]
+    assert all("'wasm-unsafe-eval'" in value for value in csp["paths"].values())
+
+
+def test_a_template_or_a_value_nginx_would_misread_is_refused(tmp_path):
+    from conftest import ROOT
+    from handbook import headers
+
+    template = (ROOT / "deploy" / "nginx.conf.in").read_text(encoding="utf-8")
+    data = headers.Policies().data()
+    with pytest.raises(headers.PolicyError, match="@REDIRECT_HEADERS@"):
+        headers.nginx_config(template.replace("@REDIRECT_HEADERS@", ""), data)
+    data["every_response"]["X-Test"] = 'a"b'
+    with pytest.raises(headers.PolicyError, match="nginx would read differently"):
+        headers.nginx_config(template, data)
+
+
+def test_the_worker_given_webassembly_is_the_one_the_wizard_starts(tmp_path):
+    from conftest import ROOT
+    from handbook import headers
+
+    started = set()
+    for script in (ROOT / "docs" / "assets").rglob("*.js"):
+        base = "/" + script.relative_to(ROOT / "docs").parent.as_posix() + "/"
+        source = script.read_text(encoding="utf-8")
+        for name in re.findall(r'new Worker\(new URL\("([^"]+)", import\.meta\.url\)', source):
+            started.add(urllib.parse.urljoin(base, name))
+    assert started == set(headers.WASM_WORKERS)
+    # and a build whose site lacks it stops, rather than send a policy for nothing
+    with pytest.raises(headers.PolicyError, match="WASM_WORKERS"):
+        headers.Policies().write(tmp_path / "deploy", ROOT / "deploy" / "nginx.conf.in", tmp_path / "site")

@@ -119,3 +119,102 @@ def test_fifty_connections_at_once_without_a_stall(local):
     assert result["statuses"] == [200, 404], result
     # a full listen backlog drops the connection attempt, and the client retries after 1 s
     assert result["max_connect_ms"] < 1000, result
+
+
+# ---- the build's headers ----------------------------------------------------------------------
+
+FOLDERS = ("", "en/", "en-gb/", "bdq-Latn/", "zh-Hant-TW/")  # language folders, BCP 47 and all
+
+
+@pytest.fixture
+def with_headers(tmp_path):
+    """A small site in several language folders, with the headers a build writes for it
+    (handbook/headers.py: headers.json, and nginx.conf from the same data)."""
+    from conftest import ROOT
+    from handbook.headers import Policies
+
+    site = tmp_path / "site"
+    for folder in FOLDERS:
+        for page in ("", "wizard/", "kiosk/"):
+            (site / folder / page).mkdir(parents=True, exist_ok=True)
+            (site / folder / page / "index.html").write_text("<p>trang</p>", encoding="utf-8")
+    (site / "assets" / "wizard").mkdir(parents=True)
+    (site / "assets" / "wizard" / "worker.mjs").write_text("postMessage(1);\n", encoding="utf-8")
+    (site / "assets" / "wizard" / "wizard.js").write_text("new Worker('worker.mjs');\n", encoding="utf-8")
+    (site / "404.html").write_text("<h1>Không tìm thấy trang</h1>", encoding="utf-8")
+    policies = Policies()
+    policies.with_meta("<head><title>x</title></head>")
+    policies.hashes.add("'sha256-dGVzdA=='")  # as a page's inline script would
+    data = policies.write(tmp_path / "deploy", ROOT / "deploy" / "nginx.conf.in", site)
+    httpd = serve.start(site, headers=tmp_path / "deploy" / "headers.json", timeout=5, lifetime=120)
+    yield httpd.server_address, data
+    httpd.shutdown()
+
+
+def test_every_response_carries_the_builds_headers(with_headers):
+    address, data = with_headers
+    page_policy = data["content_security_policy"]["default"]
+    assert "frame-ancestors 'none'" in page_policy and "'sha256-dGVzdA=='" in page_policy
+    assert "wasm-unsafe-eval" not in page_policy
+    requests = [(folder + page, 200) for folder in FOLDERS
+                for page in ("", "wizard/", "kiosk/", "wizard/index.html")]
+    requests += [("en-gb/wizard", 301), ("bdq-Latn/kiosk", 301), ("en-gb/no/such/page/", 404),
+                 ("%ff%fe", 404), ("assets/wizard/wizard.js", 200), ("assets/wizard/", 404)]
+    for path, status in requests:
+        got, headers, _ = get(address, "/" + path, **{"Accept-Encoding": "gzip"})
+        assert got == status, path
+        assert headers["content-security-policy"] == page_policy, path  # whatever the folder
+        for name, value in data["every_response"].items():
+            assert headers[name.lower()] == value, (path, name)
+        assert "strict-transport-security" not in headers  # plain HTTP: browsers ignore it
+        assert headers["server"] == "serve.py"  # no version
+    # the worker's own response allows WebAssembly, whatever names it
+    worker = data["content_security_policy"]["paths"]["/assets/wizard/worker.mjs"]
+    for path in ("/assets/wizard/worker.mjs", "/assets/wizard/../wizard/worker.mjs", "/assets/wizard/%77orker.mjs"):
+        status, headers, _ = get(address, path)
+        assert status == 200 and headers["content-security-policy"] == worker, path
+        assert "'wasm-unsafe-eval'" in headers["content-security-policy"]
+
+
+def test_a_request_too_long_to_read_gets_them_too(with_headers):
+    address, data = with_headers
+    with socket.create_connection(address, timeout=10) as client:  # refused before its path is read
+        client.sendall(b"GET /" + b"a" * (65_537 - 5))  # exactly what it reads: nothing left unread
+        reply = client.recv(8192).decode("latin-1")
+    assert reply.startswith("HTTP/1.1 414")
+    assert f"Content-Security-Policy: {data['content_security_policy']['default']}\r\n" in reply
+    assert "X-Frame-Options: DENY\r\n" in reply
+
+
+def test_each_response_on_a_connection_has_its_own_policy(with_headers):
+    address, data = with_headers
+    connection = http.client.HTTPConnection(*address, timeout=10)
+    try:
+        seen = []
+        for path in ("/assets/wizard/worker.mjs", "/wizard/", "/assets/wizard/worker.mjs", "/missing/"):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            seen.append(response.getheader("Content-Security-Policy"))
+    finally:
+        connection.close()
+    policies = data["content_security_policy"]
+    worker, page = policies["paths"]["/assets/wizard/worker.mjs"], policies["default"]
+    assert seen == [worker, page, worker, page]
+
+
+def test_without_the_builds_headers_only_nosniff(local):
+    status, headers, _ = get(local, "/guide/")
+    assert status == 200 and headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in headers and "x-frame-options" not in headers
+
+
+def test_make_serve_needs_the_builds_headers(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "index.html").write_text("<p>x</p>", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(serve.ROOT / "scripts" / "serve.py"), "--dir", str(tmp_path),
+                             "--port", "0", "--headers", str(tmp_path / "missing.json")],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "missing.json not found: build the site first" in result.stderr
