@@ -1,9 +1,17 @@
 // Every page: the date on printouts, and offline use (the service worker at the site's root).
 // Nothing personal is stored: the caches hold the handbook's own files only.
 (() => {
+  // The locale dates and numbers are written in: the page's language as used in Viet Nam ("vi-VN",
+  // "en-VN"); a language that names its own region or script ("en-GB", "bdq-Latn") as it is.
+  const locale = (lang = document.documentElement.lang || "vi") => {
+    for (const tag of [lang.includes("-") ? lang : `${lang}-VN`, lang, "vi-VN"]) {
+      try { return Intl.getCanonicalLocales(tag)[0]; } catch { /* not a valid tag: the next one */ }
+    }
+    return "vi-VN";
+  };
+  window.hbLocale = locale;
   const stamp = () => {
-    const lang = document.documentElement.lang || "vi";
-    const today = new Date().toLocaleDateString(`${lang}-VN`);
+    const today = new Date().toLocaleDateString(locale());
     for (const el of document.querySelectorAll("[data-print-date]")) el.textContent = today;
   };
   stamp();
@@ -149,8 +157,7 @@
 
   // The worker could not keep the handbook for offline use because storage is full: say so, with
   // the space it needs (a failed download is retried by the browser and needs no notice).
-  const megabytes = (bytes) => `${(bytes / 1e6).toLocaleString(`${document.documentElement.lang || "vi"}-VN`,
-    { maximumFractionDigits: 1 })} MB`;
+  const megabytes = (bytes) => `${(bytes / 1e6).toLocaleString(locale(), { maximumFractionDigits: 1 })} MB`;
   navigator.serviceWorker.addEventListener("message", ({ data }) => {
     const storage = document.querySelector(".hb-storage");
     if (data?.type !== "offline-failed" || data.reason !== "storage" || !storage) return;

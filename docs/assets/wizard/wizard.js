@@ -18,6 +18,8 @@ function init(root) {
   const resultBox = root.querySelector(".hb-result");
   const kiosk = root.dataset.kiosk === "true";
   const listen = window.hbListen; // handbook.js: the page's player (absent: no sound here)
+  // handbook.js: dates and numbers in the page's language ("en-gb" too, which "-VN" would break)
+  const locale = window.hbLocale?.(config.lang) ?? "vi-VN";
   const readAloud = document.querySelector(".hb-read-aloud");
   let current = 0;
 
@@ -273,7 +275,7 @@ function init(root) {
 
   function render(result) {
     const printed = root.querySelector(".hb-printed");
-    printed.textContent = `${text.printed_on} ${new Date().toLocaleDateString(`${config.lang}-VN`)}`;
+    printed.textContent = `${text.printed_on} ${new Date().toLocaleDateString(locale)}`;
     resultBox.replaceChildren(...(kiosk ? slip(result) : checklist(result)));
   }
 
@@ -427,7 +429,7 @@ function init(root) {
     const button = box.querySelector(".hb-offline__save");
     const status = box.querySelector(".hb-offline__status");
     const size = (bytes) =>
-      `${(bytes / 1e6).toLocaleString(`${config.lang}-VN`, { maximumFractionDigits: 1 })} MB`;
+      `${(bytes / 1e6).toLocaleString(locale, { maximumFractionDigits: 1 })} MB`;
     const saved = () => {
       box.hidden = false;
       status.textContent = text.offline_saved;
