@@ -140,12 +140,12 @@ def check_id(cid: str) -> None:
     site's own names (limits.py)."""
     shown = _q(cid if len(cid) <= 80 else cid[:80] + "…")
     fix = "dùng tên xã viết không dấu, chữ thường, nối bằng dấu gạch ngang, ví dụ ID=dak-ha"
+    if len(cid) > MAX_ID_CHARS:  # first: the model's id pattern refuses very long ids too
+        raise ReadError(f"ID={shown}", f"mã xã dài {len(cid)} ký tự; tối đa {MAX_ID_CHARS}",
+                        "dùng tên ngắn của xã, viết không dấu, ví dụ ID=dak-ha")
     if not ID_RE.match(cid):
         raise ReadError(f"ID={shown}", "mã xã chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang "
                                        "giữa các chữ", fix)
-    if len(cid) > MAX_ID_CHARS:
-        raise ReadError(f"ID={shown}", f"mã xã dài {len(cid)} ký tự; tối đa {MAX_ID_CHARS}",
-                        "dùng tên ngắn của xã, viết không dấu, ví dụ ID=dak-ha")
     if cid in SITE_NAMES:
         raise ReadError(f"ID={cid}", f"'{cid}' là tên dành riêng cho các trang và thư mục của chính sổ tay "
                                      f"({', '.join(sorted(SITE_NAMES))}; plans/index/ là danh sách các kế hoạch)",

@@ -24,16 +24,21 @@ SHORT_WORDS = 6  # a step label under a pictogram (strips, cards)
 MAX_FILE_BYTES = 1_000_000
 MAX_TEXT_CHARS = 10_000
 QUESTIONS = ("who", "situation")  # the wizard's two questions: the engine takes these answers
-ID_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: "$" would let a final newline through
-SECTION_RE = re.compile(r"^[A-Z0-9]+(\.[0-9]+)*$")
-CITATION_RE = re.compile(r"^(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)$")
+# Every pattern is anchored with \A and \Z: "^…$" would let a final newline through ("ia-mo\n").
+# An id names files and folders (guides/ID/, cards/LANG/ID.pdf, recordings KEY.m4a): at most
+# 120 characters keeps each such name far below the 255 bytes a file name may have.
+MAX_ID_CHARS = 120
+ID_RE = re.compile(r"\A(?=.{1,%d}\Z)[a-z0-9]+(-[a-z0-9]+)*\Z" % MAX_ID_CHARS)
+ID_RULE = f"lower-case-with-dashes (a-z, 0-9), at most {MAX_ID_CHARS} characters"  # what ID_RE asks
+SECTION_RE = re.compile(r"\A[A-Z0-9]+(\.[0-9]+)*\Z")
+CITATION_RE = re.compile(r"\A(?P<plan>[a-z0-9-]+):(?P<section>[A-Z0-9.]+)\Z")
 COMMUNE_ENV = "HANDBOOK_COMMUNE"  # `make site COMMUNE=ID` sets it: build that commune's handbook
 # A string that a partial language lacks is the reference text between these two marks; the
 # build turns them into <span lang="vi" class="hb-untranslated"> (see handbook/untranslated.py).
 UNTRANSLATED = ("\ue000", "\ue001")
-HOTLINE_RE = re.compile(r"^\+?[0-9][0-9 .()-]{1,18}[0-9]$")
-SITE_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
-VOICE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")  # a speech engine voice: vi, vi-vn-x-central, en
+HOTLINE_RE = re.compile(r"\A\+?[0-9][0-9 .()-]{1,18}[0-9]\Z")
+SITE_URL_RE = re.compile(r"\Ahttps?://[^\s/?#]+(/[^\s?#]*)?\Z")
+VOICE_RE = re.compile(r"\A[a-z0-9][a-z0-9-]{0,39}\Z")  # a speech engine voice: vi, vi-vn-x-central, en
 KIOSK_IDLE = (10, 3600)  # seconds: time to read, and a kiosk that still forgets the person
 # The interface strings the code fills in, with the names it fills in; any other string may hold
 # no {placeholder} at all (write {{ or }} for a brace shown as it is).

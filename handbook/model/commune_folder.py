@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import pictograms
-from .base import ID_RE, ITEM_KEYS, Source, _label, _leaves, _put
+from .base import ID_RE, ID_RULE, ITEM_KEYS, Source, _label, _leaves, _put
 from .records import Item, Situation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,7 +76,7 @@ def load_items(loader: "_Loader", items: dict) -> None:
             what = f"item '{iid}'"
             if not ID_RE.match(iid) or not iid.startswith(f"{cid}-"):
                 src.error(line, f"{what}: a commune's own item id starts with '{cid}-'",
-                          f"rename it {cid}-…, lower-case-with-dashes")
+                          f"rename it {cid}-…, {ID_RULE}")
                 continue
             if iid in items:
                 src.error(line, f"duplicate item id '{iid}'", "give every item its own id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ID_RE, _label
+from .base import ID_RE, ID_RULE, _label
 from .records import Term
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,7 +22,7 @@ def load(loader: _Loader) -> dict[str, Term]:
         tid = raw["id"]
         if tid in terms or not ID_RE.match(tid):
             src.error(line, f"term id '{tid}' is a duplicate or malformed",
-                      "give every term its own lower-case-with-dashes id")
+                      f"give every term its own id, {ID_RULE}")
             continue
         cites = tuple(c for c in (loader.citation(src, line, x, f"term '{tid}'")
                                   for x in raw["seen_in"]) if c)

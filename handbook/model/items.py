@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import commune_folder, pictograms
-from .base import ID_RE, ITEM_KEYS, _label
+from .base import ID_RE, ID_RULE, ITEM_KEYS, _label
 from .records import Item
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,9 +25,10 @@ def load(loader: _Loader) -> dict[str, Item]:
                 items[raw["id"]] = Item(raw["id"], "", False, ())
             continue
         iid = raw["id"]
-        what = f"item '{iid}'"
+        what = f"item {iid!r}"  # repr: an id with a control character shows it
         if not ID_RE.match(iid):
-            src.error(line, f"{what}: id is not lower-case-with-dashes", "rename it, e.g. seat-and-water")
+            src.error(src.find_key("id", line or 1) or line, f"{what}: the id is not {ID_RULE}",
+                      "rename it, e.g. seat-and-water")
         if iid in items:
             src.error(src.find(f'"{iid}"', line or 1), f"duplicate item id '{iid}'",
                       "give every item its own id")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .base import ID_RE, Source, _label
+from .base import ID_RE, ID_RULE, Source, _label
 from .records import IconSet, Pictogram
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,7 +35,7 @@ def load(loader: _Loader) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
         pid = raw["id"]
         if pid in pictograms or not ID_RE.match(pid):
             src.error(line, f"pictogram id '{pid}' is a duplicate or malformed",
-                      "give every pictogram its own lower-case-with-dashes id")
+                      f"give every pictogram its own id, {ID_RULE}")
             continue
         icons = []
         for icon in raw["icons"]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import commune_folder, pictograms
-from .base import ID_RE, Source, _label
+from .base import ID_RE, ID_RULE, Source, _label
 from .records import Plan, Situation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,9 +26,10 @@ def load(loader: _Loader) -> dict[str, Situation]:
         if not loader.fields(src, line, raw, required, optional, _label("situation", n, raw)):
             continue
         sid = raw["id"]
-        what = f"situation '{sid}'"
+        what = f"situation {sid!r}"  # repr: an id with a control character shows it
         if not ID_RE.match(sid):
-            src.error(line, f"{what}: id is not lower-case-with-dashes", "rename it, e.g. no-id-papers")
+            src.error(src.find_key("id", line or 1) or line, f"{what}: the id is not {ID_RULE}",
+                      "rename it, e.g. no-id-papers")
         if sid in out:
             src.error(src.find(f'"{sid}"', line or 1), f"duplicate situation id '{sid}'",
                       "give every situation its own id")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import pictograms
-from .base import ID_RE, QUESTIONS, _label
+from .base import ID_RE, ID_RULE, QUESTIONS, _label
 from .records import Citation, Question, Rule, Wizard, WizardPath
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +46,7 @@ def load(loader: _Loader) -> Wizard:
             if answer in answer_ids or not ID_RE.match(answer):
                 src.error(src.find(f'"{answer}"', line or 1),
                           f"answer '{answer}' is a duplicate or malformed",
-                          "give every answer, across all questions, its own lower-case id")
+                          f"give every answer, across all questions, its own id, {ID_RULE}")
                 loader.unreliable.add("answers")
             answer_ids[answer] = raw["id"]
         questions.append(Question(raw["id"], tuple(raw["answers"])))
