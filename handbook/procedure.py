@@ -45,6 +45,9 @@ class Stage:
     way: str  # "one": the first variant that holds; "all": every variant that holds
     required: bool
     variants: tuple[Variant, ...]
+    # the order of a visit: the stage's items in groups, done group by group (care steps: at the
+    # door, seated, the conversation, while the file is handled); empty: the variants' order
+    moments: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
     cursor = 0
     for n, raw in enumerate(src.data["stage"]):
         line = starts[n] if n < len(starts) else None
-        if not loader.fields(src, line, raw, {"id": str, "way": str, "variant": "tables"}, {"required": bool},
+        if not loader.fields(src, line, raw, {"id": str, "way": str, "variant": "tables"},
+                             {"required": bool, "moments": list_of_steps},
                              f"stage #{n + 1}" if not isinstance(raw.get("id"), str) else f"stage '{raw['id']}'"):
             cursor += len(raw.get("variant", [])) if isinstance(raw.get("variant"), list) else 0
             continue
@@ -212,7 +216,8 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
                 src.error(last.line or line, f"{what} has no variant for some answers",
                           "end it with a variant that always applies: no condition"
                           + (f', or only when = ["path:{default}"] (the default path)' if default else ""))
-        stages.append(Stage(sid, way, required, tuple(variants)))
+        moments = stage_moments(src, line, raw.get("moments", []), sid, variants, items, check_items)
+        stages.append(Stage(sid, way, required, tuple(variants), moments))
 
     # a step said together is one thing: two steps either never share an item or one holds the other
     sets = list(step_sets)
@@ -265,6 +270,33 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
     return Procedure(tuple(stages), tuple(conflicts), tuple(slip))
 
 
+def stage_moments(src: "Source", line: int | None, raw: list, sid: str, variants: list[Variant], items: dict,
+                  check_items: bool) -> tuple[tuple[str, ...], ...]:
+    """A stage's moments: each a list of its items; when a stage has them, every item its variants
+    name is in exactly one, so no step of it is left without a place in the visit."""
+    moments = tuple((m,) if isinstance(m, str) else tuple(m) for m in raw)
+    if not moments:
+        return ()
+    where = src.find("moments", line or 1) or line
+    seen: set[str] = set()
+    for moment in moments:
+        for iid in moment:
+            at = src.find(f'"{iid}"', where or 1) or where
+            if iid in seen:
+                src.error(at, f"stage '{sid}': moments name '{iid}' twice", "keep each item in one moment")
+            elif check_items and (iid not in items or items[iid].phase != sid):
+                src.error(at, f"stage '{sid}': moments name '{iid}', which is not an item of this stage",
+                          f"name only items whose phase is \"{sid}\" in content/checklist.toml")
+            seen.add(iid)
+    missing = [iid for v in variants for iid in v.items if iid not in seen]
+    if missing:
+        src.error(where, f"stage '{sid}': {', '.join(dict.fromkeys(missing))} "
+                  f"{'is' if len(set(missing)) == 1 else 'are'} in no moment",
+                  "add each to the moment of the visit it belongs to (at the door, seated, the "
+                  "conversation, while the file is handled)")
+    return moments
+
+
 def list_of_steps(value: Any) -> bool:
     """A variant's steps: item ids, or lists of item ids (one step said together)."""
     return isinstance(value, list) and all(
@@ -294,7 +326,8 @@ def narrow(procedure: Procedure, items: dict, known: set[str], translate) -> Pro
                 continue
             variants.append(replace(v, any=any_, unless=tuple(c for c in v.unless if c in known), steps=steps,
                                     cites=cites, sources=tuple(step_sources(s, items, cites) for s in steps)))
-        stages.append(replace(stage, variants=tuple(variants)))
+        moments = tuple(m for m in (tuple(i for i in moment if i in items) for moment in stage.moments) if m)
+        stages.append(replace(stage, variants=tuple(variants), moments=moments))
     conflicts = tuple(replace(c, cites=translate(c.cites))
                       for c in procedure.conflicts if set(c.when) <= known)
     slip = tuple(s for s in (replace(line, items=tuple(i for i in line.items if i in items))

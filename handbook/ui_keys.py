@@ -30,7 +30,7 @@ UI_KEYS = (
     "rules_outage_text", "rules_source", "rules_leads_to", "rules_defers", "rules_guides",
     "rules_combinations", "rules_stages", "rules_stages_lead", "rules_precedence", "rules_way_one",
     "rules_way_all", "rules_when", "rules_always", "rules_or", "rules_and", "rules_not",
-    "rules_path_applies", "rules_skip", "rules_reading", "rules_after", "rules_conflicts",
+    "rules_path_applies", "rules_skip", "rules_reading", "rules_after", "rules_moments", "rules_conflicts",
     "rules_conflict_drops", "rules_answers",
     "print_scan",
     "licences_title", "licences_lead", "licences_sets", "licences_author", "licences_licence",

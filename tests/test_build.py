@@ -200,6 +200,24 @@ def test_the_rules_page_shows_every_rule_with_its_sources(site, model):
         assert needed <= shown, (lang, needed - shown)
 
 
+def test_the_rules_page_says_the_order_of_a_visit_is_the_handbooks(site, model):
+    """A stage with moments (care steps) shows them, in order, as the handbook's reading."""
+    import html as html_module
+
+    staged = [stage for stage in model.procedure.stages if stage.moments]
+    assert staged, "the care steps have an order of their own"
+    for lang in model.languages:
+        text = (site / lang_root(model, lang) / "wizard" / "rules" / "index.html").read_text(encoding="utf-8")
+        for stage in staged:
+            shown = re.search(r'<p class="hb-moments">(.*?)</p>', text[text.index(f'id="stage-{stage.id}"'):], re.S)
+            assert shown, (lang, stage.id)
+            said = html_module.unescape(re.sub(r"<[^>]+>", "", shown.group(1)))
+            labels = [html_module.unescape(model.t(lang, "items", iid, "short")) for m in stage.moments for iid in m]
+            places = [said.find(label) for label in labels]
+            assert -1 not in places and places == sorted(places), (lang, stage.id, labels)
+            assert f"({len(stage.moments)})" in said
+
+
 def test_only_the_wizard_page_loads_the_engine(site, pages):
     for page in pages:
         scripts = [el.attrs.get("src", "") for el in page.find("script")]

@@ -262,7 +262,7 @@ def test_a_vulnerable_person_in_ngok_reo_is_helped_step_by_step():
 
 def test_every_combination_keeps_the_invariants(build):
     """Every answer set, in every build: one variant per one-way stage, nothing twice, stages in
-    order, `after` respected, citations of this build's plans, during an outage no network step
+    order, care steps in the order of a visit, `after` respected, citations of this build's plans, during an outage no network step
     left (only staff-only ones wait), the length limits, order of answers irrelevant."""
     mine, data, engine = build
     answers = [(q["id"], a) for q in data["questions"] for a in q["answers"]]
@@ -270,6 +270,8 @@ def test_every_combination_keeps_the_invariants(build):
     rank = {p: n for n, p in enumerate(data["phases"])}
     items, back = data["items"], data["defer"]["phase"]
     stages = {s["id"]: s for s in data["stages"]}
+    moments = {s["id"]: {p: n for n, moment in enumerate(s["moments"]) for p in moment}
+               for s in data["stages"] if s["moments"]}
     checked = 0
     for mask in range(1 << len(answers)):
         chosen = [answers[i] for i in range(len(answers)) if mask >> i & 1]
@@ -288,6 +290,10 @@ def test_every_combination_keeps_the_invariants(build):
         position = {p: n for n, step in enumerate(steps) for p in step["parts"]}
         for p, n in position.items():
             assert all(position[a] < n for a in items[p]["after"] if a in position), (chosen, p)
+        for stage_id, moment in moments.items():  # care steps in the order of a visit
+            visit = [min(moment.get(p, len(moment)) for p in step["parts"]) for step in steps
+                     if step["phase"] == stage_id]
+            assert visit == sorted(visit), (chosen, stage_id, visit)
         for stage_id, stage in stages.items():  # each one-way stage done by one of its variants
             mine_steps = [tuple(s["parts"]) for s in steps if items[s["parts"][0]]["phase"] == stage_id]
             if stage["way"] == "one" and mine_steps:

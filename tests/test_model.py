@@ -144,6 +144,11 @@ BAD = [
     ("procedure-dependency-cycle", "content/checklist.toml", 'id = "enter-data-later"\nphase = "when-back-online"',
      'id = "enter-data-later"\nafter = ["pay-with-unit-account"]\nphase = "when-back-online"',
      "the items' 'after' form a cycle", False),
+    ("moment-names-no-item-of-the-stage", "content/procedure.toml", '"wheelchair-help", "volunteers-guide"',
+     '"wheelchair-help", "scan-and-submit"', "moments name 'scan-and-submit', which is not an item of this stage",
+     True),
+    ("care-item-in-no-moment", "content/procedure.toml", '["prioritise-file", "attentive-while-waiting"]',
+     '["attentive-while-waiting"]', "prioritise-file is in no moment", False),
     ("procedure-step-too-long", "content/locales/en.toml",
      'text = "When necessary, staff may explain how to apply to have lost papers reissued or replaced."',
      'text = "When necessary, staff may explain how to apply to have lost papers reissued or replaced' + ", and" * 60

@@ -14,7 +14,8 @@ How: answers that cannot both hold are settled first (the one that gives way is 
 note). The matched rules offer paths; the most constrained is the path. Then each stage, in
 order, is done one way (the first variant whose conditions hold) or, for care steps, every way
 that holds; a step that another chosen step already says is merged into it; during an outage a
-staff-only network step waits for the network; within a stage, steps follow the items' `after`.
+staff-only network step waits for the network; within a stage, steps follow the stage's moments
+(the order of a visit), then the items' `after`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class Engine:
         self.stages = [(stage, [(frozenset(v["when"]), frozenset(v["any"]), frozenset(v["unless"]), v)
                                 for v in stage["variants"]]) for stage in data["stages"]]
         self.items = data["items"]
+        # an item's moment in its stage's visit (at the door, seated, …); none: after them all
+        self.moment = {iid: n for stage in data["stages"] for n, moment in enumerate(stage.get("moments", []))
+                       for iid in moment}
 
     def decide(self, who: Iterable[str] = (), situation: Iterable[str] = (), lang: str | None = None,
                **others: Iterable[str]) -> dict:
@@ -138,10 +142,13 @@ class Engine:
         return self._order(items)
 
     def _order(self, items: list[dict]) -> list[dict]:
-        """By phase; within a phase, after what each step's items come `after`, else as chosen."""
+        """By phase; within a phase, by the moment of the visit (a step of several items at its
+        first), then after what each step's items come `after`, else as chosen."""
         ordered = []
+        last = float("inf")
         for phase in sorted({i["phase"] for i in items}, key=self.phase_rank.__getitem__):
-            waiting = [i for i in items if i["phase"] == phase]
+            waiting = sorted((i for i in items if i["phase"] == phase),
+                             key=lambda i: min(self.moment.get(p, last) for p in i["parts"]))
             while waiting:
                 here = {p for i in waiting for p in i["parts"]}
                 ready = next((i for i in waiting if not any(a in here and a not in i["parts"]
