@@ -48,6 +48,9 @@ class Stage:
     # the order of a visit: the stage's items in groups, done group by group (care steps: at the
     # door, seated, the conversation, while the file is handled); empty: the variants' order
     moments: tuple[tuple[str, ...], ...] = ()
+    # a stage whose purpose is served another way when it is skipped (the account, during an
+    # outage, when the file is on paper): only such a stage may be skipped "for now"
+    skippable: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
     for n, raw in enumerate(src.data["stage"]):
         line = starts[n] if n < len(starts) else None
         if not loader.fields(src, line, raw, {"id": str, "way": str, "variant": "tables"},
-                             {"required": bool, "moments": list_of_steps},
+                             {"required": bool, "moments": list_of_steps, "skippable": bool},
                              f"stage #{n + 1}" if not isinstance(raw.get("id"), str) else f"stage '{raw['id']}'"):
             cursor += len(raw.get("variant", [])) if isinstance(raw.get("variant"), list) else 0
             continue
@@ -199,6 +202,12 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
             if raw_variant.get("announce") and steps:
                 src.error(src.find("announce", vline or 1), f"{vwhat}: only a variant without steps is announced",
                           "remove announce = true, or the steps")
+            elif raw_variant.get("announce") and not raw.get("skippable", False):
+                src.error(src.find("announce", vline or 1),
+                          f"{vwhat} skips the stage for now, and nothing does it later: '{sid}' is not skippable",
+                          "give the variant the steps that do it another way now (they must need no network), "
+                          "or that explain how it is done when the network is back; only a stage whose purpose "
+                          "is served another way may be marked skippable = true")
             sources = tuple(step_sources(step, items, vcites) if all(i in items for i in step) else ()
                             for step in steps)
             variant = Variant(sid, conditions(raw_variant.get("when", []), vline, vwhat),
@@ -217,7 +226,7 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
                           "end it with a variant that always applies: no condition"
                           + (f', or only when = ["path:{default}"] (the default path)' if default else ""))
         moments = stage_moments(src, line, raw.get("moments", []), sid, variants, items, check_items)
-        stages.append(Stage(sid, way, required, tuple(variants), moments))
+        stages.append(Stage(sid, way, required, tuple(variants), moments, raw.get("skippable", False)))
 
     # a step said together is one thing: two steps either never share an item or one holds the other
     sets = list(step_sets)

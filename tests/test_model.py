@@ -147,6 +147,8 @@ BAD = [
     ("moment-names-no-item-of-the-stage", "content/procedure.toml", '"wheelchair-help", "volunteers-guide"',
      '"wheelchair-help", "scan-and-submit"', "moments name 'scan-and-submit', which is not an item of this stage",
      True),
+    ("payment-skipped-with-nothing-later", "content/procedure.toml", '  steps = ["explain-pay-later"]',
+     '  steps = []\n  announce = true', "'payment' is not skippable", False),
     ("care-item-in-no-moment", "content/procedure.toml", '["prioritise-file", "attentive-while-waiting"]',
      '["attentive-while-waiting"]', "prioritise-file is in no moment", False),
     ("procedure-step-too-long", "content/locales/en.toml",

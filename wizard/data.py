@@ -30,7 +30,8 @@ def export(model: Model) -> dict:
              "announce": v.announce, "cites": cites(v.cites),
              "steps": [{"items": list(step), "sources": cites(sources)}
                        for step, sources in zip(v.steps, v.sources, strict=True)]}
-            for v in s.variants], "moments": [list(m) for m in s.moments]} for s in procedure.stages],
+            for v in s.variants], "moments": [list(m) for m in s.moments],
+                     "skippable": s.skippable} for s in procedure.stages],
         "conflicts": [{"id": c.id, "when": list(c.when), "drop": list(c.drop), "cites": cites(c.cites)}
                       for c in procedure.conflicts],
         "slip": [{"id": line.id, "items": list(line.items)} for line in procedure.slip],
