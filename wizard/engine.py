@@ -45,9 +45,10 @@ class Engine:
         self.stages = [(stage, [(frozenset(v["when"]), frozenset(v["any"]), frozenset(v["unless"]), v)
                                 for v in stage["variants"]]) for stage in data["stages"]]
         self.items = data["items"]
-        # an item's moment in its stage's visit (at the door, seated, …); none: after them all
-        self.moment = {iid: n for stage in data["stages"] for n, moment in enumerate(stage.get("moments", []))
-                       for iid in moment}
+        # an item's place in its stage's visit: the moments (at the door, seated, …) in order, and
+        # within one the order they list; an item in none comes after them all
+        self.visit = {iid: n for stage in data["stages"]
+                      for n, iid in enumerate(i for moment in stage.get("moments", []) for i in moment)}
 
     def decide(self, who: Iterable[str] = (), situation: Iterable[str] = (), lang: str | None = None,
                **others: Iterable[str]) -> dict:
@@ -142,13 +143,13 @@ class Engine:
         return self._order(items)
 
     def _order(self, items: list[dict]) -> list[dict]:
-        """By phase; within a phase, by the moment of the visit (a step of several items at its
-        first), then after what each step's items come `after`, else as chosen."""
+        """By phase; within a phase, in the order of the visit (a step of several items at its
+        first item's place), then after what each step's items come `after`, else as chosen."""
         ordered = []
-        last = float("inf")
+        last = len(self.visit)
         for phase in sorted({i["phase"] for i in items}, key=self.phase_rank.__getitem__):
             waiting = sorted((i for i in items if i["phase"] == phase),
-                             key=lambda i: min(self.moment.get(p, last) for p in i["parts"]))
+                             key=lambda i: self.visit.get(i["parts"][0], last))
             while waiting:
                 here = {p for i in waiting for p in i["parts"]}
                 ready = next((i for i in waiting if not any(a in here and a not in i["parts"]
