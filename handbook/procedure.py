@@ -45,8 +45,9 @@ class Stage:
     way: str  # "one": the first variant that holds; "all": every variant that holds
     required: bool
     variants: tuple[Variant, ...]
-    # the order of a visit: the stage's items in groups, done group by group (care steps: at the
-    # door, seated, the conversation, while the file is handled); empty: the variants' order
+    # the order of a visit: the stage's items in groups, done group by group and, within one, in
+    # the order listed (care steps: at the door, seated, the conversation, while the file is
+    # handled); a step goes at its first item's place; empty: the variants' order
     moments: tuple[tuple[str, ...], ...] = ()
     # a stage whose purpose is served another way when it is skipped (the account, during an
     # outage, when the file is on paper): only such a stage may be skipped "for now"
