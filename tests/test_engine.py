@@ -82,6 +82,8 @@ TOY = {
                        "conflicts": {"c1": "C1"}, "readings": {"r-plain": "R PLAIN", "r-b": "R B"},
                        "slip": {s: s.upper() for s in ("s-paper", "s-cash", "s-seat", "s-base")}}},
 }
+for _iid, _item in TOY["items"].items():  # each toy item cites its own section, as a step of it does
+    _item["cites"] = [f"p:{_iid}"]
 
 
 def ids(result):
@@ -278,6 +280,9 @@ def test_every_combination_keeps_the_invariants(build):
     items, back = data["items"], data["defer"]["phase"]
     stages = {s["id"]: s for s in data["stages"]}
     # the order of a visit: the items of a stage's moments, in order (a step goes at its first item)
+    slip_items = {line["id"]: line["items"] for line in data["slip"]}
+    # the answers that mean the network is down (their rules defer network work)
+    down = {f"{q}:{a}" for r in data["rules"] if r["defer_network"] for q, a in r["when"]}
     moments = {s["id"]: {p: n for n, p in enumerate(p for moment in s["moments"] for p in moment)}
                for s in data["stages"] if s["moments"]}
     checked = 0
@@ -314,14 +319,12 @@ def test_every_combination_keeps_the_invariants(build):
                 assert not step["needs_network"] or step["deferred"], (chosen, step["id"])
             # an outage touches only what needs the network: every step of the same answers
             # without it (less those the outage settles away) that needs none is still there
-            calm = {w for r in data["rules"] if r["defer_network"] for w in map(tuple, r["when"])}
-            settled = {c for k in data["conflicts"] if set(k["when"]) <= {f"{q}:{a}" for q, a in given}
-                       and {f"{q}:{a}" for q, a in calm} & set(k["when"]) for c in k["drop"]}
-            rest = [(q, a) for q, a in chosen if (q, a) not in calm and f"{q}:{a}" not in settled]
+            said = {f"{q}:{a}" for q, a in chosen}
+            settled = {d for k in data["conflicts"] if set(k["when"]) <= said and down & set(k["when"])
+                       for d in k["drop"]}
+            rest = [(q, a) for q, a in chosen if f"{q}:{a}" not in down | settled]
             before = engine.decide([a for q, a in rest if q == "who"], [a for q, a in rest if q == "situation"])
-            kept = set(done)
-            lost = [p for step in before["items"] for p in step["parts"]
-                    if not items[p]["network"] and p not in kept]
+            lost = [p for step in before["items"] for p in step["parts"] if not items[p]["network"] and p not in done]
             assert not lost, (chosen, lost)
         for step in steps:
             if step["deferred"]:
@@ -331,6 +334,9 @@ def test_every_combination_keeps_the_invariants(build):
             assert len(steps) <= LIMITS[len(chosen)], (chosen, len(steps))
         assert len(result["slip"]) <= data["slip_max"]
         assert all(line["sources"] and set(line["sources"]) <= valid for line in result["slip"]), chosen
+        for line in result["slip"]:  # a line cites what its own items cite, never a step-mate's
+            assert set(line["sources"]) <= {c for i in slip_items[line["id"]] for c in items[i]["cites"]}, \
+                (chosen, line["id"])
         if mask % 11 == 0:  # order independence, on an eleventh of all sets
             assert engine.decide(who[::-1], situation[::-1]) == result, chosen
         if mask % 257 == 0:  # determinism: a fresh engine gives the same

@@ -161,14 +161,16 @@ class Engine:
 
     def _slip(self, present: dict, items: list[dict], strings: dict) -> list[dict]:
         """The citizen's support slip: the most important lines whose items are in the procedure,
-        at most ``slip_max``, in procedure order; each cites the steps it speaks for."""
+        at most ``slip_max``, in procedure order; each cites what its own items cite in the steps
+        that hold them (not what another item merged into the same step cites)."""
         position = {id(item): n for n, item in enumerate(items)}
         chosen = []
         for line in self.data["slip"]:
-            steps = [present[i] for i in line["items"] if i in present]
-            if steps:
-                chosen.append((min(position[id(s)] for s in steps), line["id"],
-                               _unique([c for s in steps for c in s["sources"]])))
+            mine = [i for i in line["items"] if i in present]
+            if mine:
+                chosen.append((min(position[id(present[i])] for i in mine), line["id"],
+                               _unique([c for i in mine for c in present[i]["sources"]
+                                        if c in self.items[i]["cites"]])))
             if len(chosen) == self.data["slip_max"]:
                 break
         return [{"id": lid, "text": strings["slip"][lid], "sources": sources}
