@@ -5,7 +5,6 @@ The QR code on each card opens the guide at the deployment's own address (``site
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +13,8 @@ import yaml
 
 from . import untranslated
 from .model import Model, Situation
-from .pictograms import svg as pictogram_svg
 from . import fonts
+from .pictograms import svg as pictogram_svg
 from .render import TEMPLATES, qr_svg
 
 A6_MM = (105, 148)
@@ -55,8 +54,8 @@ class CardRenderer:
         self.svg = {pid: jinja2.utils.markupsafe.Markup(pictogram_svg(model, pid))
                     for pid in model.pictograms}
         # the handbook's font, inside each card (a card is printed from a page with no site around it)
-        self.font_faces = jinja2.utils.markupsafe.Markup(fonts.embedded_css(
-            [json.dumps(model.strings, ensure_ascii=False)]))
+        self.env.globals.update(font_faces=jinja2.utils.markupsafe.Markup(fonts.embedded_css(model.strings)),
+                                font_stack=jinja2.utils.markupsafe.Markup(fonts.STACK))
 
     def card(self, lang: str, situation: Situation) -> Card:
         model = self.model
@@ -70,9 +69,7 @@ class CardRenderer:
         def t(*key: str) -> str:
             return model.t(lang, *key)
 
-        return self.env.get_template(template).render(model=model, lang=lang, t=t, font_faces=self.font_faces,
-                                                      font_stack=jinja2.utils.markupsafe.Markup(fonts.STACK),
-                                                      **context)
+        return self.env.get_template(template).render(model=model, lang=lang, t=t, **context)
 
     def card_html(self, lang: str, situation: Situation) -> str:
         return untranslated.mark(self._render("cards/card.html.j2", lang, card=self.card(lang, situation)),

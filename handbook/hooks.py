@@ -237,10 +237,8 @@ def _prepare(site_url: str, commune: str | None):
                   file=sys.stderr)
         renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards, audio=audio)
         try:
-            pages = renderer.render_all()
-            files = {**pages, **pictogram_assets(model), **wizard_assets(model), **cards,
-                     **audio.files, AUDIO_STATUS: audio_status(model, audio),
-                     **fonts.site_files(text for text in pages.values() if isinstance(text, str))}
+            files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards,
+                     **audio.files, AUDIO_STATUS: audio_status(model, audio), **fonts.site_files(model.strings)}
         except (PictogramError, fonts.FontError) as exc:
             raise PluginError(str(exc)) from None
         tooltips = {lang: Tooltips({untranslated.strip(model.t(lang, "glossary", tid, "abbr")):

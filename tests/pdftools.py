@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+FAMILY = "NotoSans"  # the family of the handbook's one text font (handbook/fonts.py) as a PDF names it
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")  # a subset font's name starts with six letters and "+"
 
 
@@ -64,6 +65,3 @@ def text(path: Path, page: int | None = None) -> str:
 def normal(value: str) -> str:
     """A string as ``text`` gives it: NFC, white space collapsed."""
     return " ".join(unicodedata.normalize("NFC", value).split())
-
-# the family of the handbook's one text font (handbook/fonts.py) as a PDF names it
-FAMILY = "NotoSans"
