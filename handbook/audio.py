@@ -71,6 +71,7 @@ SHOWN_PER_FILE = 20  # problems listed per recorded.toml; the rest are counted, 
 DECODE_RATE = 8000
 DECODE_MOST_SECONDS = 15 * 60
 DECODE_TIMEOUT = 60
+TIMED_OUT = "decoding it took more than"  # … DECODE_TIMEOUT s: said, and never kept in the cache
 
 # The interface strings the kiosk shows (its screens, buttons, slip and notices); the rest of
 # what it shows (questions, answers, slip lines, paths, guide titles) comes from the content.
@@ -183,11 +184,12 @@ def _key_lines(lines: list[str]) -> dict[str, int]:
 
 
 def find_recordings(model: Model, root: Path, commune: str | None,
-                    problems: list[Problem]) -> dict[tuple[str, str], Recording]:
+                    problems: list[Problem],
+                    shown: int | None = SHOWN_PER_FILE) -> dict[tuple[str, str], Recording]:
     """The recordings that apply to this build, by (language, key); problems are appended.
 
     Linear in the size of each folder and its recorded.toml, and bounded in what it says: at most
-    :data:`SHOWN_PER_FILE` problems of one recorded.toml are listed, the rest counted."""
+    ``shown`` problems of one recorded.toml are listed, the rest counted (None: every one)."""
     found: dict[tuple[str, str], Recording] = {}
     texts = {lang: spoken(model, lang) for lang in model.languages}
     for base in recording_dirs(root, commune):
@@ -287,9 +289,9 @@ def find_recordings(model: Model, root: Path, commune: str | None,
                 elif key not in files:
                     noted.append(Problem(index_rel, line_of(key), f"'{key}' has no recording in {rel}/",
                                          f"add the file ({key}.m4a, .mp3, .wav …) or remove the line"))
-            problems.extend(noted[:SHOWN_PER_FILE])
-            if len(noted) > SHOWN_PER_FILE:
-                problems.append(Problem(index_rel, None, f"… and {len(noted) - SHOWN_PER_FILE:,} more "
+            problems.extend(noted[:shown])
+            if shown is not None and len(noted) > shown:
+                problems.append(Problem(index_rel, None, f"… and {len(noted) - shown:,} more "
                                         f"problems in this file, not listed ({len(noted):,} in all)",
                                         "fix the ones above (often the same fix for every line), then "
                                         "build again: the rest are listed then"))
@@ -323,34 +325,40 @@ def probe(path: Path) -> tuple[str | None, float]:
 
 def played_seconds(path: Path) -> tuple[float | None, str]:
     """How long the first audio stream really plays: decoded (as :func:`make_clip` will) and its
-    samples counted, since a header can claim 2 s for ten minutes. Bounded: counting stops past
-    :data:`DECODE_MOST_SECONDS` and ffmpeg is stopped after :data:`DECODE_TIMEOUT` seconds.
+    samples counted, since a header can claim 2 s for ten minutes. Bounded: at most a second past
+    :data:`DECODE_MOST_SECONDS` is decoded, in at most :data:`DECODE_TIMEOUT` seconds.
     (seconds, "") or (None, why it cannot be decoded)."""
     command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:a:0",
-               "-vn", "-ac", "1", "-ar", str(DECODE_RATE), "-f", "s16le", "-"]
-    most = int(DECODE_MOST_SECONDS * DECODE_RATE) * 2 + 2  # bytes: a sample past the most
-    got, expired = 0, []
-    with tempfile.TemporaryFile() as errors:
-        with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=errors) as proc:
-            timer = threading.Timer(DECODE_TIMEOUT, lambda: (expired.append(True), proc.kill()))
-            timer.start()
-            try:
-                while got < most and (chunk := proc.stdout.read(1 << 16)):
-                    got += len(chunk)
-            finally:
-                timer.cancel()
-                if got >= most:
-                    proc.kill()  # enough counted: it is longer than any recording may be
-                proc.wait()
-        errors.seek(0)
-        said = errors.read().decode("utf-8", "replace").strip().splitlines()
-    if expired:
-        return None, f"decoding it took more than {DECODE_TIMEOUT} s"
-    if got < most and proc.returncode != 0:
+               "-vn", "-t", str(DECODE_MOST_SECONDS + 1), "-ac", "1", "-ar", str(DECODE_RATE), "-f", "s16le", "-"]
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=DECODE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, f"{TIMED_OUT} {DECODE_TIMEOUT} s"
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         cause = re.sub(r"\[[^\]]* @ 0x[0-9a-f]+\] ", "", said[0]) if said else ""  # the first: the cause
-        return None, (cause or f"ffmpeg stopped with status {proc.returncode}")[-200:]
-    return min(got, most) / (2 * DECODE_RATE), ""
+        return None, (cause or f"ffmpeg stopped with status {done.returncode}")[-200:]
+    return len(done.stdout) / (2 * DECODE_RATE), ""
+
+
+def measure(path: Path) -> dict:
+    """What ffprobe says of a recording and how long it really plays, kept in the build's cache
+    by the hash of its bytes: an unchanged recording is decoded once, not on every build."""
+    bounds = f"{DECODE_RATE}-{DECODE_MOST_SECONDS}"  # what was measured depends on these too
+    kept = cache_dir() / f"{clip_name(('recorded', path))}.{bounds}.measured.json"
+    try:
+        return json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    codec, header = probe(path)
+    played, why = played_seconds(path) if codec else (None, "")
+    measured = {"codec": codec, "header": header, "played": played, "why": why}
+    if not why.startswith(TIMED_OUT):  # a slow machine is not a property of the file
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        partial.write_text(json.dumps(measured), encoding="utf-8")
+        os.replace(partial, kept)
+    return measured
 
 
 def check_recording(recording: Recording, root: Path) -> Problem | None:
@@ -364,11 +372,11 @@ def check_recording(recording: Recording, root: Path) -> Problem | None:
                        f"most {MAX_RECORDING_BYTES / 1e6:.0f} MB",
                        "check that it is the right file, or save it as .m4a or .mp3 (a minute of speech "
                        "is about 1 MB)")
-    codec, header_seconds = probe(path)
-    if codec is None:
+    measured = measure(path)
+    header_seconds, seconds, why = measured["header"], measured["played"], measured["why"]
+    if measured["codec"] is None:
         return Problem(rel, None, "not audio (ffprobe finds no sound in it)",
                        "save the recording as .m4a, .mp3, .ogg or .wav; a photo or a document cannot be played")
-    seconds, why = played_seconds(path)
     if seconds is None:
         return Problem(rel, None, f"the recording cannot be played: ffmpeg cannot decode it ({why})",
                        "save it again as .m4a, .mp3, .ogg or .wav from the recording app or an audio editor")
@@ -447,10 +455,10 @@ def cache_dir() -> Path:
 
 
 def plan(model: Model, root: Path, commune: str | None, problems: list[Problem],
-         check: bool = True) -> tuple[dict[str, dict[str, tuple]], dict[tuple[str, str], Recording]]:
+         check: bool = True, shown: int | None = SHOWN_PER_FILE) -> tuple[dict[str, dict[str, tuple]], dict[tuple[str, str], Recording]]:
     """What each spoken string is made from, per language: ("recorded", path) or ("synthetic",
     voice, text); strings with neither are silent (left out)."""
-    recordings = find_recordings(model, root, commune, problems)
+    recordings = find_recordings(model, root, commune, problems, shown)
     if check:  # each one probed and decoded: side by side, reported in order
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             problems.extend(p for p in pool.map(lambda r: check_recording(r, root), recordings.values()) if p)
@@ -510,10 +518,13 @@ def build(model: Model, root: Path = ROOT, commune: str | None = None, cache: Pa
     return audio
 
 
-def report(model: Model, root: Path = ROOT, commune: str | None = None) -> tuple[list[str], list[Problem]]:
-    """Per language: how many spoken strings are recorded, synthetic or silent; stale recordings."""
+def report(model: Model, root: Path = ROOT, commune: str | None = None,
+           every: bool = False) -> tuple[list[str], list[Problem]]:
+    """Per language: how many spoken strings are recorded, synthetic or silent; stale recordings;
+    the problems found (per recorded.toml, the first few and a count, unless ``every``)."""
     problems: list[Problem] = []
-    sources, recordings = plan(model, root, commune, problems, check=False)
+    sources, recordings = plan(model, root, commune, problems, check=False,
+                               shown=None if every else SHOWN_PER_FILE)
     tools = missing_tools()
     lines = []
     for lang in model.languages:
@@ -529,8 +540,7 @@ def report(model: Model, root: Path = ROOT, commune: str | None = None) -> tuple
         lines.append(f"{lang}: {total} spoken strings: {recorded} recorded, {synthetic} synthetic "
                      f"({'; '.join(said)}), {total - recorded - synthetic} silent")
         for r in sorted((r for r in recordings.values() if r.lang == lang and r.stale), key=lambda r: r.key):
-            rel = r.path.relative_to(root).as_posix() if r.path.is_relative_to(root) else str(r.path)
-            lines.append(f"    stale: {rel}: its text has changed since it was recorded (record it again, "
+            lines.append(f"    stale: {_rel(r.path, root)}: its text has changed since it was recorded (record it again, "
                          f"then update {RECORDED})")
     if tools:
         lines.append(f"(the speech tools are not installed: Debian package{'s' if len(tools) > 1 else ''} "

@@ -59,7 +59,7 @@ def audio_lines(model, root: Path, every: bool = False) -> list[str]:
     first few, and how many more, unless ``every``)."""
     from handbook import audio
 
-    spoken, problems = audio.report(model, root)
+    spoken, problems = audio.report(model, root, every=every)
     shown = problems if every else problems[:SHOWN]
     more = ([f"  … and {len(problems) - SHOWN:,} more problems with the recordings (--all lists every one)"]
             if len(problems) > len(shown) else [])

@@ -113,7 +113,8 @@ TOMLS = {
 
 
 @pytest.mark.parametrize("case", TOMLS, ids=list(TOMLS))
-def test_a_recorded_toml_of_100000_lines_is_checked_in_under_a_second(project, monkeypatch, case):
+def test_a_recorded_toml_of_100000_lines_is_checked_in_one_pass_and_said_in_a_screenful(project, monkeypatch,
+                                                                                          case):
     make, bound, expected = TOMLS[case]
     if bound:
         monkeypatch.setattr(audio, "MAX_RECORDED_ENTRIES", bound)
@@ -124,7 +125,8 @@ def test_a_recorded_toml_of_100000_lines_is_checked_in_under_a_second(project, m
         assert part in text, text
     # a screenful: the problems listed, each with its fix, and a count of the rest
     assert text.count("\n") <= 2 * (audio.SHOWN_PER_FILE + 1) + 2, text
-    assert took < 5, f"{LINES:,} lines took {took:.1f} s (before issue 19: about 400 s)"
+    # not a speed target (make bench measures those): a line search per key took about 400 s here
+    assert took < 60, f"{LINES:,} lines took {took:.1f} s: is the check quadratic again?"
 
 
 def test_problems_in_recorded_toml_name_their_line(project):
@@ -156,6 +158,15 @@ def test_many_bad_files_are_counted_not_listed(project):
     assert lines[-1] == f"  … and {2_000 - i18n_report.SHOWN:,} more problems with the recordings " \
                         "(--all lists every one)", lines[-1]
     assert len(i18n_report.audio_lines(model, project, every=True)) >= 2_000
+
+
+def test_the_report_with_all_lists_every_problem_of_a_recorded_toml(project):
+    (folder(project) / audio.RECORDED).write_text(short_lines(3 * audio.SHOWN_PER_FILE), encoding="utf-8")
+    model = load(project)
+    every = "\n".join(i18n_report.audio_lines(model, project, every=True))
+    assert every.count("has no recording") == 3 * audio.SHOWN_PER_FILE and "more problems in" not in every
+    some = "\n".join(i18n_report.audio_lines(model, project))
+    assert some.count("has no recording") <= audio.SHOWN_PER_FILE
 
 
 # --------------------------------------------------------------------------- lying headers
@@ -209,7 +220,7 @@ def test_a_recording_whose_header_lies_about_its_length_is_refused(project, ext)
     assert "its header is wrong" in text, text
 
 
-def test_decoding_is_bounded_in_length_and_in_time(project, monkeypatch):
+def test_decoding_is_bounded_in_length_and_in_time(project, monkeypatch, tmp_path):
     target = folder(project)
     lying_mp3(target / f"{KEY}.mp3")
     say(target)
@@ -217,6 +228,7 @@ def test_decoding_is_bounded_in_length_and_in_time(project, monkeypatch):
     text, _ = refused(project)
     assert "lasts more than 60 s when played" in text, text
     monkeypatch.setattr(audio, "DECODE_TIMEOUT", 0.001)  # ffmpeg is stopped, and it is said
+    monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path))  # not the length measured above, kept in the cache
     text, _ = refused(project)
     assert f"{KEY}.mp3: the recording cannot be played: ffmpeg cannot decode it (decoding it took " \
            "more than 0.001 s)" in text, text
@@ -365,3 +377,20 @@ def test_a_damaged_recording_or_not_audio_is_refused(project, case):
     text, _ = refused(project)
     messages = message if isinstance(message, tuple) else (message,)
     assert f"content/recordings/vi/{KEY}.{ext}: " in text and any(m in text for m in messages), text
+
+
+def test_an_unchanged_recording_is_decoded_once_not_on_every_build(project, monkeypatch, tmp_path):
+    monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path))
+    target = folder(project)
+    tone(target / f"{KEY}.mp3", 2)
+    say(target)
+    assert accepted(project)[0] == "recorded"  # decoded and measured, once
+
+    def decoded(path):
+        raise AssertionError(f"{path} decoded again")
+
+    monkeypatch.setattr(audio, "played_seconds", decoded)
+    assert accepted(project)[0] == "recorded"  # the length comes from the cache
+    tone(target / f"{KEY}.mp3", 3)  # other bytes: measured again
+    with pytest.raises(AssertionError, match="decoded again"):
+        accepted(project)
