@@ -31,11 +31,11 @@ def main() -> int:
     if not Path(CHROMIUM).is_file():
         print(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)", file=sys.stderr)
         return 1
-    if not serve.HEADERS.is_file():
-        print(f"{serve.HEADERS} not found: build the site first (make site)", file=sys.stderr)
+    try:  # with the build's headers, as `make serve`
+        httpd = serve.start(args.dir, args.port, quiet=True, headers=serve.HEADERS)
+    except FileNotFoundError as exc:  # no headers.json: says to build the site
+        print(exc, file=sys.stderr)
         return 1
-    # with the build's headers, as `make serve`
-    httpd = serve.start(args.dir, args.port, quiet=True, headers=serve.HEADERS)
     url = f"http://127.0.0.1:{httpd.server_address[1]}/{args.lang + '/' if args.lang else ''}kiosk/"
     print(f"kiosk on {url}", flush=True)
     with tempfile.TemporaryDirectory(prefix="kiosk-profile-") as profile:

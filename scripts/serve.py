@@ -222,6 +222,13 @@ class Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+def handler(directory: Path | str, site_headers: "SiteHeaders", base: type = Handler,
+            timeout: float = Handler.timeout):
+    """The request handler of a server of ``directory``, with these headers."""
+    return functools.partial(type("Handler", (base,), {"timeout": timeout, "site_headers": site_headers}),
+                             directory=str(directory))
+
+
 def start(directory: Path | str, port: int = 0, quiet: bool = True, lifetime: float = 3600,
           timeout: float = Handler.timeout,
           headers: Path | str | None = None) -> http.server.ThreadingHTTPServer:
@@ -229,11 +236,9 @@ def start(directory: Path | str, port: int = 0, quiet: bool = True, lifetime: fl
     stops by itself after ``lifetime`` seconds. ``timeout``: seconds a connection may stay silent.
     ``headers``: the build's headers.json (``HEADERS``) for the site's headers; without it, only
     X-Content-Type-Options."""
-    base = QuietHandler if quiet else Handler
     site_headers = SiteHeaders.read(headers) if headers is not None else SiteHeaders()
-    handler = functools.partial(type("Handler", (base,), {"timeout": timeout, "site_headers": site_headers}),
-                                directory=str(directory))
-    server = Server(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler(directory, site_headers, QuietHandler if quiet else Handler,
+                                                 timeout))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     timer = threading.Timer(lifetime, server.shutdown)
     timer.daemon = True
@@ -254,9 +259,7 @@ def main() -> None:
         site_headers = SiteHeaders.read(args.headers)
     except FileNotFoundError as exc:
         raise SystemExit(str(exc)) from None
-    handler = functools.partial(type("Handler", (Handler,), {"site_headers": site_headers}),
-                                directory=args.dir)
-    with Server(("127.0.0.1", args.port), handler) as server:
+    with Server(("127.0.0.1", args.port), handler(args.dir, site_headers)) as server:
         print(f"Serving {args.dir}/ on http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
         try:
             server.serve_forever()

@@ -4,7 +4,6 @@ kiosk, the cards and search; the policy allows only the inline scripts the build
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
 
@@ -140,7 +139,6 @@ def test_the_nginx_configuration_says_what_headers_json_says(tmp_path):
     policies = Policies()
     policies.hashes.update({"'sha256-b25l'", "'sha256-dHdv'"})
     data = policies.write(tmp_path, ROOT / "deploy" / "nginx.conf.in")
-    assert json.loads((tmp_path / "headers.json").read_text(encoding="utf-8")) == data
     conf = (tmp_path / "nginx.conf").read_text(encoding="utf-8")
     assert not re.search(r"^\s*@[A-Z_]+@", conf, re.M)
     policy_map = re.search(r"map \$uri \$handbook_policy \{(.*?)\n\}", conf, re.S)[1]
