@@ -13,9 +13,7 @@ line too, never as a traceback.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import math
 import os
 import re
 import secrets
@@ -31,7 +29,7 @@ from handbook.model.base import ID_RE
 
 from . import propose
 from .errors import REPORT_BUG, SPLIT_PLAN, ReadError
-from .limits import MAX_ID_CHARS, MAX_SLUG_CHARS, MAX_WRITTEN_BYTES, SITE_NAMES, megabytes
+from .limits import MAX_COMMUNE_ID_CHARS, MAX_SLUG_CHARS, MAX_WRITTEN_BYTES, SITE_NAMES, megabytes
 from .read import read
 from .structure import parse
 
@@ -128,8 +126,8 @@ def run(file: Path, cid: str, root: Path) -> Result:
     proposals = propose.situations(blocks, known_situations, known_items)
     commune = _commune(blocks)
     files, report, stats = _write_plan(cid, name, paras, blocks, proposals, commune, choices, model)
-    if (folder / "choices.toml").is_file():
-        del files["choices.toml"]  # the person's file, copied as it is
+    if not (folder / "choices.toml").is_file():  # a person's file is copied as it is
+        files["choices.toml"] = CHOICES
     _check_written(name, cid, files)
     install(root, cid, files, model_module)
     return Result(folder, report, stats)
@@ -140,8 +138,8 @@ def check_id(cid: str) -> None:
     site's own names (limits.py)."""
     shown = _q(cid if len(cid) <= 80 else cid[:80] + "…")
     fix = "dùng tên xã viết không dấu, chữ thường, nối bằng dấu gạch ngang, ví dụ ID=dak-ha"
-    if len(cid) > MAX_ID_CHARS:  # first: the model's id pattern refuses very long ids too
-        raise ReadError(f"ID={shown}", f"mã xã dài {len(cid)} ký tự; tối đa {MAX_ID_CHARS}",
+    if len(cid) > MAX_COMMUNE_ID_CHARS:  # first: the model's id pattern refuses very long ids too
+        raise ReadError(f"ID={shown}", f"mã xã dài {len(cid)} ký tự; tối đa {MAX_COMMUNE_ID_CHARS}",
                         "dùng tên ngắn của xã, viết không dấu, ví dụ ID=dak-ha")
     if not ID_RE.match(cid):
         raise ReadError(f"ID={shown}", "mã xã chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang "
@@ -305,7 +303,25 @@ def _read_choices(folder: Path) -> dict:
         if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
             raise ReadError(shown, f"[{table}] phải là các bảng [{table}.\"…\"], mỗi bảng một {table}",
                             f"viết lại như các dòng chú thích ở đầu tệp {keep}")
+        for key, values in entries.items():  # a person's values, checked where they are read
+            for name, value in values.items():
+                kind = CHOICE_KINDS.get((table, name))
+                if kind is None or not kind[0](value):
+                    raise ReadError(shown, f"[{table}.{_q(key)}] {name} = {value!r}: "
+                                    + (f"phải là {kind[1]}" if kind else "không phải một lựa chọn"),
+                                    f"viết như các dòng chú thích ở đầu tệp {keep}")
     return data
+
+
+# What a person may write in choices.toml, and how (checked before anything is proposed)
+CHOICE_KINDS = {
+    ("situation", "same_as"): (lambda v: isinstance(v, str), "một chuỗi: mã tình huống đã biết, hoặc \"new\""),
+    ("item", "reuse"): (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                        "một danh sách mã việc đã biết, ví dụ [\"seat-and-water\"] (hoặc [])"),
+    ("item", "short"): (lambda v: isinstance(v, str), "một chuỗi"),
+    ("item", "phase"): (lambda v: isinstance(v, str), "một chuỗi: mã một bước của hồ sơ"),
+    ("item", "network"): (lambda v: isinstance(v, bool), "true hoặc false"),
+}
 
 
 KIND_RE = re.compile(r"\b(xã|phường|XÃ|PHƯỜNG)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ'’-]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ'’-]*)*)")
@@ -362,23 +378,6 @@ def _q(value: str) -> str:
 def _key(key: str) -> str:
     """A TOML key: bare when it can be, quoted otherwise."""
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _q(key)
-
-
-def _toml(value) -> str:
-    """A TOML value (of what tomllib reads from a person's choices.toml)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_q(k)} = {_toml(v)}" for k, v in value.items()) + "}"
-    return _q(str(value))
 
 
 def _list(values) -> str:
@@ -479,6 +478,9 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
                 continue
             stats["new_items"] += iid not in new_items
             phase = pick.get("phase", _phase(bullet.text, phases))
+            if phase not in model.phases:
+                raise ReadError(f"content/communes/{cid}/choices.toml", f"[item.{_q(iid)}] phase = {_q(phase)} "
+                                "không phải một bước của hồ sơ", f"dùng một trong: {', '.join(model.phases)}")
             network = pick.get("network", any(w in bullet.text.lower() for w in NETWORK_WORDS))
             short = pick.get("short", _short(bullet.text, model_short_words()))
             new_items[iid] = {"text": bullet.text, "section": bullet.section, "phase": phase,
@@ -523,7 +525,6 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     files["items.toml"] = "\n".join(item_lines)
     files["locales/vi.toml"] = _toml_tables(vi, "# The Vietnamese wording of this commune's plan, situations and "
                                                 "items: the plan's own words (drafted by make import-plan).")
-    files["choices.toml"] = _choices(choices, proposals, cid)
     share = stats["matched_bullets"] / stats["bullets"] if stats["bullets"] else 0
     report.insert(4, f"{stats['situations']} situations ({stats['matched_situations']} known, "
                      f"{stats['situations'] - stats['matched_situations']} new); {stats['bullets']} sentences, "
@@ -554,21 +555,14 @@ def _toml_tables(data: dict, comment: str) -> str:
     return "\n".join(lines)
 
 
-def _choices(choices: dict, proposals, cid: str) -> str:
-    """The person's file: what they chose is kept verbatim; new proposals are listed as comments."""
-    lines = ["# Choices a person made about this import. `make import-plan` never overwrites them.",
-             "#   reviewed = true          once a person has checked every proposal (removes the draft notice)",
-             "#   [situation.\"HEADING\"]    same_as = \"KNOWN-ID\" or \"new\"  (the plan's heading, as in review.md)",
-             "#   [item.\"ID\"]              reuse = [\"KNOWN-ITEM\", …] (or [] for a new action), short = \"…\",",
-             "#                            phase = \"STAGE\", network = true|false", ""]
-    lines.append(f"reviewed = {'true' if choices.get('reviewed') else 'false'}")
-    lines.append("")
-    for table in ("situation", "item"):
-        for key, values in choices.get(table, {}).items():
-            lines.append(f"[{table}.{_q(key)}]")
-            lines += [f"{_key(k)} = {_toml(v)}" for k, v in values.items()]
-            lines.append("")
-    return "\n".join(lines)
+# A new import's choices.toml: what a person may write there (an existing one is never rewritten)
+CHOICES = "\n".join([
+    "# Choices a person made about this import. `make import-plan` never overwrites them.",
+    "#   reviewed = true          once a person has checked every proposal (removes the draft notice)",
+    "#   [situation.\"HEADING\"]    same_as = \"KNOWN-ID\" or \"new\"  (the plan's heading, as in review.md)",
+    "#   [item.\"ID\"]              reuse = [\"KNOWN-ITEM\", …] (or [] for a new action), short = \"…\",",
+    "#                            phase = \"STAGE\", network = true|false", "",
+    "reviewed = false", ""])
 
 
 if __name__ == "__main__":

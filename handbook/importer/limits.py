@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from handbook.model.base import MAX_FILE_BYTES as MAX_CONTENT_FILE_BYTES
 from handbook.model.base import MAX_TEXT_CHARS
+from handbook.model.base import MAX_ID_CHARS as MODEL_MAX_ID_CHARS
 
 # The plan file itself (.docx, .txt, .md): a Word plan with its letterhead, a logo and a few
 # photographs is well under 5 MB; more is pictures or another document attached by mistake.
@@ -51,10 +52,12 @@ MAX_WRITTEN_BYTES = MAX_CONTENT_FILE_BYTES
 # A commune's id names its folder, its plan's pages (plans/ID/, en/plans/ID/) and the prefix
 # of its situations' pages (guides/ID-…/): short enough that every such name stays far below
 # the 255 bytes a file name may have, long enough for any commune's name without accents.
-MAX_ID_CHARS = 64
+MAX_COMMUNE_ID_CHARS = 64
 # The part of a proposed situation or item id taken from its words (after "ID-"): with the
 # commune's id and a "-NN" suffix it stays well within a file name.
 MAX_SLUG_CHARS = 40
+# a commune's item or situation id: "ID-" + the words + "-NN" at most, within any content id's bound
+assert MAX_COMMUNE_ID_CHARS + 1 + MAX_SLUG_CHARS + len("-9999") <= MODEL_MAX_ID_CHARS
 # Names the site gives its own pages and folders: plans/index.md is the list of plans (a plan
 # "index" would replace it); the top level holds the pages below, assets, search, the sitemap,
 # the 404 page, the service worker (sw.js) and a folder per language (checked against
