@@ -110,6 +110,8 @@ def spoken(model: Model, lang: str) -> dict[str, str]:
         say("slip_lines", line.id, "text")
     for conflict in model.procedure.conflicts:
         say("conflicts", conflict.id, "text")
+    for proviso in model.procedure.provisos:
+        say("provisos", proviso.id, "slip")
     for situation in model.situations.values():
         say("situations", situation.id, "title")
         say("situations", situation.id, "summary")

@@ -63,6 +63,17 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Proviso:
+    """While its conditions hold, the stages from ``start`` on are done only if something is so
+    (a file that may belong elsewhere is filed here only if it is handled here): the checklist
+    and the slip say the condition once, before the first of those stages."""
+    id: str
+    when: tuple[str, ...]
+    start: str  # the first stage it governs; every later one too
+    cites: tuple["Citation", ...]
+
+
+@dataclass(frozen=True)
 class SlipLine:
     id: str
     items: tuple[str, ...]
@@ -73,6 +84,7 @@ class Procedure:
     stages: tuple[Stage, ...]
     conflicts: tuple[Conflict, ...]
     slip: tuple[SlipLine, ...]
+    provisos: tuple[Proviso, ...] = ()
 
     @property
     def readings(self) -> list[str]:
@@ -124,18 +136,21 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
          default: str | None) -> Procedure:
     """Validate the whole procedure once the items, answers and paths are known."""
     if not src.ok or not loader.fields(src, 1, src.data, {"stage": "tables"},
-                                       {"conflict": "tables", "slip": "tables"}, FILE):
+                                       {"conflict": "tables", "slip": "tables", "proviso": "tables"}, FILE):
         return EMPTY
     items = loader.items
     check_items = "items" not in loader.unreliable
-    known = {f"{q}:{a}" for a, q in answers.items()} | {f"path:{p}" for p in paths}
+    problems_before = len(loader.problems)
+    facts = loader.wizard.facts
+    known = ({f"{q}:{a}" for a, q in answers.items()} | {f"path:{p}" for p in paths}
+             | {f"fact:{f.id}" for f in facts})
 
     def conditions(values: list[str], line: int | None, what: str) -> tuple[str, ...]:
         for value in values:
             if value not in known and "wizard" not in loader.unreliable:
                 src.error(src.find(f'"{value}"', line or 1), f"{what}: unknown condition '{value}'",
-                          "write question:answer (e.g. situation:outage) or path:ID, using ids of "
-                          "content/wizard.toml")
+                          "write question:answer (e.g. situation:outage), path:ID or fact:ID, using "
+                          "ids of content/wizard.toml")
         return tuple(values)
 
     step_sets: dict[frozenset[str], tuple[int | None, str]] = {}
@@ -239,6 +254,9 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
                           "but neither holds the other",
                           "make the steps the same, one part of the other, or without common items")
 
+    if check_items and "wizard" not in loader.unreliable and len(loader.problems) == problems_before:
+        check_exclusions(src, stages, loader.wizard, default)
+
     conflicts: list[Conflict] = []
     starts = src.table_starts("conflict")
     for n, raw in enumerate(src.data.get("conflict", [])):
@@ -277,7 +295,58 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
                 src.error(src.find(f'"{iid}"', line or 1), f"{what}: unknown item '{iid}'",
                           "use an id from content/checklist.toml")
         slip.append(SlipLine(raw["id"], tuple(raw["items"])))
-    return Procedure(tuple(stages), tuple(conflicts), tuple(slip))
+
+    provisos: list[Proviso] = []
+    starts = src.table_starts("proviso")
+    stage_ids_ = [s.id for s in stages]
+    for n, raw in enumerate(src.data.get("proviso", [])):
+        line = starts[n] if n < len(starts) else None
+        if not loader.fields(src, line, raw, {"id": str, "when": list, "start": str, "cites": list}, {},
+                             f"proviso #{n + 1}"):
+            continue
+        what = f"proviso '{raw['id']}'"
+        if raw["id"] in {p.id for p in provisos}:
+            src.error(line, f"duplicate proviso id '{raw['id']}'", "give every proviso its own id")
+        if not raw["when"]:
+            src.error(line, f"{what} has an empty 'when'", 'e.g. when = ["fact:may-be-elsewhere"]')
+        if raw["start"] not in stage_ids_:
+            src.error(src.find("start", line or 1), f"{what}: unknown stage '{raw['start']}'",
+                      f"use one of: {', '.join(stage_ids_)}")
+        if not raw["cites"]:
+            src.error(line, f"{what} cites nothing", "cite the plan section that makes the stages conditional")
+        cites = tuple(c for c in (loader.citation(src, line, x, what) for x in raw["cites"]) if c)
+        provisos.append(Proviso(raw["id"], conditions(raw["when"], line, what), raw["start"], cites))
+    return Procedure(tuple(stages), tuple(conflicts), tuple(slip), tuple(provisos))
+
+
+def check_exclusions(src: "Source", stages: list[Stage], wizard, default: str | None) -> None:
+    """A path or a fact that excludes an item: no variant may give that item while it holds.
+    A variant is safe when its ``unless`` names the condition (for a fact, the condition or every
+    answer that gives it), or, in a one-way stage, when an earlier variant always applies while
+    the condition holds (it is chosen instead)."""
+    rules = [(f"path:{p.id}", p.excludes, (f"path:{p.id}",), "path") for p in wizard.paths if p.excludes]
+    rules += [(f"fact:{f.id}", f.excludes, tuple(f.given), "fact") for f in wizard.facts if f.excludes]
+    always = {f"path:{default}"} if default else set()
+    for cond, excluded, givers, kind in rules:
+        for stage in stages:
+            for n, v in enumerate(stage.variants):
+                bad = [i for i in v.items if i in excluded]
+                if not bad or cond in v.unless or (kind == "fact" and set(givers) <= set(v.unless)):
+                    continue
+                if set(v.when) & set(v.unless):
+                    continue  # never holds
+                earlier = stage.variants[:n]
+                if stage.way == "one" and all(
+                        any(not w.any and not w.unless and set(w.when) <= {cond, giver} | always for w in earlier)
+                        for giver in givers):
+                    continue
+                src.error(src.find(f'"{bad[0]}"', v.line or 1) or v.line,
+                          f"stage '{stage.id}', variant at line {v.line}: gives {', '.join(bad)}, which the "
+                          f"{kind} '{cond.split(':', 1)[1]}' excludes (content/wizard.toml), and nothing stops "
+                          "it while that holds",
+                          f'add unless = ["{cond}"] to this variant'
+                          + (", or put before it a variant that applies whenever that holds"
+                             if stage.way == "one" else ""))
 
 
 def stage_moments(src: "Source", line: int | None, raw: list, sid: str, variants: list[Variant], items: dict,
@@ -342,4 +411,6 @@ def narrow(procedure: Procedure, items: dict, known: set[str], translate) -> Pro
                       for c in procedure.conflicts if set(c.when) <= known)
     slip = tuple(s for s in (replace(line, items=tuple(i for i in line.items if i in items))
                              for line in procedure.slip) if s.items)
-    return Procedure(tuple(stages), conflicts, slip)
+    provisos = tuple(replace(p, cites=translate(p.cites)) for p in procedure.provisos
+                     if set(p.when) <= known and translate(p.cites))
+    return Procedure(tuple(stages), conflicts, slip, provisos)

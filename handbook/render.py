@@ -216,6 +216,8 @@ class Renderer:
             kind, _, value = text.partition(":")
             if kind == "path":
                 return md_escape(t("ui", "rules_path_applies", title=t("paths", value, "title")))
+            if kind == "fact":
+                return md_escape(t("facts", value, "label"))
             return md_escape(t("answers", value, "label"))
 
         def conditions_text(values, joiner: str) -> str:

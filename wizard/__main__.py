@@ -89,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n! {note['text']}  [{', '.join(note['sources'])}]")
     if not result["items"]:
         print(f"\n{strings['ui']['empty']}")
+    provisos = {p["id"]: p for p in result["provisos"]}
+    said = set()
     for stage in result["stages"]:
+        if stage["proviso"] and stage["proviso"] not in said:  # the stages from here on: only if
+            said.add(stage["proviso"])
+            proviso = provisos[stage["proviso"]]
+            print(f"\n{proviso['text']}  [{', '.join(proviso['sources'])}]")
         print(f"\n{strings['phases'][stage['id']]}")
         if stage.get("skipped"):
             print(f"  ({strings['ui']['skipped']})  [{', '.join(stage['sources'])}]")
@@ -100,7 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n* {reading['text']}")
     if result["slip"]:
         print()
+        said = set()
         for line in result["slip"]:
+            if line["proviso"] and line["proviso"] not in said:
+                said.add(line["proviso"])
+                print(f"  > {provisos[line['proviso']]['slip']}")
             print(f"  > {line['text']}  [{', '.join(line['sources'])}]")
     return 0
 

@@ -7,11 +7,15 @@ here knows any answer, item, stage or plan by name.
     decide(data, who=["elderly"], situation=["outage"], lang="vi")
     → {"path": {"id", "reason", "sources"} or None (no rule gives one and there is no default),
        "items": [{"id", "text", "phase", "sources", "needs_network", "parts", "deferred"}, ...],
-       "stages": [{"id", "plans"}, or {"id", "skipped": True, "sources"}], "notes": [{"id", "text", "sources"}],
-       "readings": [{"id", "text"}], "slip": [{"id", "text", "sources"}]}
+       "stages": [{"id", "plans", "proviso"}, or {"id", "skipped": True, "sources", "proviso"}],
+       "notes": [{"id", "text", "sources"}], "facts": [fact ids that hold],
+       "provisos": [{"id", "start", "text", "slip", "sources"}], "readings": [{"id", "text"}],
+       "slip": [{"id", "text", "sources", "proviso"}]}
+    ("proviso": the id of the proviso that governs that stage or line, else None.)
 
 How: answers that cannot both hold are settled first (the one that gives way is dropped, with a
-note). The matched rules offer paths; the most constrained is the path. Then each stage, in
+note); then what the answers imply (facts) is added. The matched rules offer paths; the most
+constrained is the path, and its reason is what the rules that gave it say. Then each stage, in
 order, is done one way (the first variant whose conditions hold) or, for care steps, every way
 that holds; a step that another chosen step already says is merged into it; during an outage a
 staff-only network step waits for the network; within a stage, steps follow the stage's moments
@@ -42,6 +46,8 @@ class Engine:
         self.paths = {p["id"]: p for p in data["paths"]}
         self.rules = [(frozenset(f"{q}:{a}" for q, a in r["when"]), r) for r in data["rules"]]
         self.conflicts = [(frozenset(c["when"]), c) for c in data["conflicts"]]
+        self.facts = [(frozenset(f["given"]), f["id"]) for f in data.get("facts", [])]
+        self.provisos = [(frozenset(p["when"]), p) for p in data.get("provisos", [])]
         self.stages = [(stage, [(frozenset(v["when"]), frozenset(v["any"]), frozenset(v["unless"]), v)
                                 for v in stage["variants"]]) for stage in data["stages"]]
         self.items = data["items"]
@@ -71,7 +77,8 @@ class Engine:
         if data["default_path"]:
             offered.add(data["default_path"])
         path = min(offered, key=self.path_rank.__getitem__) if offered else None
-        facts = answers | {f"path:{p}" for p in offered}
+        held = [fid for given, fid in self.facts if given & answers]  # what the answers imply
+        facts = answers | {f"path:{p}" for p in offered} | {f"fact:{f}" for f in held}
         readings = [rule["reading"] for rule in matched if rule["reading"]]
         if path and self.paths[path]["reading"] and not any(rule["path"] == path for rule in matched):
             readings.append(self.paths[path]["reading"])  # the default path, by default only
@@ -90,20 +97,35 @@ class Engine:
 
         items = self._merge(steps, strings, any(rule["defer_network"] for rule in matched))
         present = {part: item for item in items for part in item["parts"]}
+        # stages done only if something is so (a file that may belong elsewhere): from its start on
+        provisos = [p for when, p in self.provisos if when <= facts]
+        governed = {}
+        for proviso in provisos:
+            for phase, rank in self.phase_rank.items():
+                if rank >= self.phase_rank[proviso["start"]]:
+                    governed.setdefault(phase, proviso["id"])
+        # why this path: the reasons of the rules that gave it, for these answers; else its own
+        reasons = _unique([strings["reasons"][rule["reason"]] for rule in matched
+                           if rule["path"] == path and rule.get("reason")])
         return {
-            "path": {"id": path, "reason": strings["paths"][path]["reason"],
+            "path": {"id": path, "reason": " ".join(reasons) or strings["paths"][path]["reason"],
                      "sources": _unique(self.paths[path]["cites"]
                                         + [c for rule in matched if rule["path"] == path for c in rule["cites"]])}
             if path else None,
             "items": items,
-            "stages": [{"id": phase, "skipped": True, "sources": list(skipped[phase])} if phase in skipped else
-                       {"id": phase, "plans": _unique([s.split(":", 1)[0] for item in items
-                                                        if item["phase"] == phase for s in item["sources"]])}
+            "stages": [dict({"id": phase, "skipped": True, "sources": list(skipped[phase])} if phase in skipped else
+                            {"id": phase, "plans": _unique([s.split(":", 1)[0] for item in items
+                                                             if item["phase"] == phase for s in item["sources"]])},
+                            proviso=governed.get(phase))
                        for phase in sorted({item["phase"] for item in items} | set(skipped),
                                            key=self.phase_rank.__getitem__)],
             "notes": notes,
+            "facts": held,
+            "provisos": [{"id": p["id"], "start": p["start"], "text": strings["provisos"][p["id"]]["text"],
+                          "slip": strings["provisos"][p["id"]]["slip"], "sources": list(p["cites"])}
+                         for p in provisos],
             "readings": [{"id": r, "text": strings["readings"][r]} for r in _unique(readings)],
-            "slip": self._slip(present, items, strings),
+            "slip": [dict(line, proviso=governed.get(line.pop("phase"))) for line in self._slip(present, items, strings)],
         }
 
     def _answers(self, given: dict) -> set[str]:
@@ -124,7 +146,10 @@ class Engine:
         """One entry per action: a step that another chosen step holds is merged into it (the
         largest, then the first, keeps the place), its sources added; then deferral and order."""
         sets = [frozenset(parts) for _, parts, _ in steps]
-        keeper = [max((j for j in range(len(steps)) if sets[i] <= sets[j]), key=lambda j: (len(sets[j]), -j))
+        # what a step says: its items, and those they cover ("directly, on substitute papers"
+        # says "directly")
+        says = [s.union(*(self.items[p].get("covers", ()) for p in s)) for s in sets]
+        keeper = [max((j for j in range(len(steps)) if sets[i] <= says[j]), key=lambda j: (len(says[j]), -j))
                   for i in range(len(steps))]
         sources: dict[int, list[str]] = {}
         for i, k in enumerate(keeper):
@@ -168,13 +193,13 @@ class Engine:
         for line in self.data["slip"]:
             mine = [i for i in line["items"] if i in present]
             if mine:
-                chosen.append((min(position[id(present[i])] for i in mine), line["id"],
-                               _unique([c for i in mine for c in present[i]["sources"]
-                                        if c in self.items[i]["cites"]])))
+                first = min(position[id(present[i])] for i in mine)
+                chosen.append((first, line["id"], _unique([c for i in mine for c in present[i]["sources"]
+                                                          if c in self.items[i]["cites"]]), items[first]["phase"]))
             if len(chosen) == self.data["slip_max"]:
                 break
-        return [{"id": lid, "text": strings["slip"][lid], "sources": sources}
-                for _, lid, sources in sorted(chosen, key=lambda c: c[0])]
+        return [{"id": lid, "text": strings["slip"][lid], "sources": sources, "phase": phase}
+                for _, lid, sources, phase in sorted(chosen, key=lambda c: c[0])]
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -44,7 +44,8 @@ def load(loader: _Loader) -> dict[str, Item]:
             src.error(src.find("staff_only", line or 1), f"{what}: staff_only is for actions that need "
                       "the network", "remove staff_only, or set network = true")
         items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"],
-                          raw.get("staff_only", False), tuple(raw.get("after", [])))
+                          raw.get("staff_only", False), tuple(raw.get("after", [])),
+                          covers=tuple(raw.get("covers", [])))
     commune_folder.load_items(loader, items)
     for iid, item in items.items():
         for other in item.after:
@@ -52,6 +53,13 @@ def load(loader: _Loader) -> dict[str, Item]:
                 src.error(src.find("after", src.find(f'"{iid}"') or 1),
                           f"item '{iid}': after names '{other}', which is not another item",
                           "name the id of an item in this file")
+    for iid, item in items.items():
+        for other in item.covers:
+            if other not in items or other == iid or items[other].phase != item.phase or items[other].covers:
+                src.error(src.find("covers", src.find(f'id = "{iid}"') or 1),
+                          f"item '{iid}': covers '{other}', which is not another item of its stage "
+                          "that covers nothing itself",
+                          "name an item of the same phase that this one states, and more")
     cycle = _after_cycle(items)  # the engine orders steps by 'after': it must have an order
     if cycle:
         src.error(src.find("after", src.find(f'id = "{cycle[0]}"') or 1),

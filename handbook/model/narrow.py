@@ -65,15 +65,20 @@ def for_commune(model: Model, commune_id: str) -> Model:
         if cites(rule.cites):  # a rule whose path is not there proposes the default one instead
             rules.append(replace(rule, cites=cites(rule.cites),
                                  guides=known(tuple(dict.fromkeys(guides.get(g, g) for g in rule.guides)), situations),
-                                 path=rule.path if rule.path in path_ids else default))
+                                 path=rule.path if rule.path in path_ids else default,
+                                 reason=rule.reason if rule.path in path_ids else ""))
     answers = {r.when[0] for r in rules if len(r.when) == 1}  # an answer stays with its own rule
     rules = [r for r in rules if all(w in answers for w in r.when)]
     questions = tuple(q for q in (replace(q, answers=tuple(a for a in q.answers if (q.id, a) in answers))
                                   for q in wizard.questions) if q.answers)
+    given = {f"{q}:{a}" for q, a in answers}
+    facts = tuple(replace(f, given=known(f.given, given), cites=cites(f.cites), excludes=known(f.excludes, items))
+                  for f in wizard.facts if cites(f.cites) and known(f.given, given))
+    paths = tuple(replace(p, excludes=known(p.excludes, items)) for p in paths)
     narrowed_wizard = replace(wizard, questions=questions, paths=paths, rules=tuple(rules),
-                              defer_cites=cites(wizard.defer_cites), default=default)
-    conditions = {f"{q}:{a}" for q, a in answers} | {f"path:{p}" for p in path_ids}
-    items = {iid: replace(i, after=known(i.after, items)) for iid, i in items.items()}
+                              defer_cites=cites(wizard.defer_cites), default=default, facts=facts)
+    conditions = given | {f"path:{p}" for p in path_ids} | {f"fact:{f.id}" for f in facts}
+    items = {iid: replace(i, after=known(i.after, items), covers=known(i.covers, items)) for iid, i in items.items()}
     return replace(model, plans={pid: p for pid, p in model.plans.items() if pid in keep}, items=items,
                    situations=situations, communes={commune.id: commune}, commune=commune,
                    glossary={tid: replace(t, seen_in=own(t.seen_in)) for tid, t in model.glossary.items()},

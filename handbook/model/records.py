@@ -61,6 +61,9 @@ class Item:
     staff_only: bool = False  # a network action staff can do after the person has gone
     after: tuple[str, ...] = ()  # actions it comes after whenever both are in one procedure
     commune: str = ""  # a commune's own action (content/communes/ID/items.toml); "": a known one
+    # items of its stage that it states too, and more ("handle directly, on substitute papers"
+    # says "handle directly"): with it, they are done; never said twice
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,20 @@ class WizardPath:
     id: str
     cites: tuple[Citation, ...]
     reading: str = ""  # the handbook's interpretation ([readings.ID]), if any
+    # checklist items this path rules out wherever it applies (a person in an emergency is not
+    # sent to file online themselves): the procedure must never give them with this path
+    excludes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What an answer implies beyond itself ("forgot my password": the person has an account).
+    It holds when any of its answers is given (after conflicts are settled); procedure variants
+    may require it ("fact:ID"), and the items it excludes never appear while it holds."""
+    id: str
+    given: tuple[str, ...]  # "question:answer" conditions, any of which makes it hold
+    cites: tuple[Citation, ...]
+    excludes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,7 @@ class Rule:
     cites: tuple[Citation, ...]
     pictogram: str = ""
     reading: str = ""
+    reason: str = ""  # [reasons.ID]: why its path, for these answers (else the path's own reason)
 
     @property
     def link(self) -> str | None:
@@ -157,6 +175,7 @@ class Wizard:
     defer_phase: str
     defer_cites: tuple[Citation, ...]
     default: str | None = None  # the path when no rule gives one (the last declared); None: no path
+    facts: tuple[Fact, ...] = ()
 
     def answers(self) -> list[tuple[str, str]]:
         return [(q.id, a) for q in self.questions for a in q.answers]

@@ -56,6 +56,14 @@ def required(loader: _Loader, lang: str) -> dict[tuple[str, ...], None]:
     for path in loader.wizard.paths:
         need("paths", path.id, "title")
         need("paths", path.id, "reason")
+    for reason in dict.fromkeys(r.reason for r in loader.wizard.rules if r.reason):
+        need("reasons", reason, "text")
+    for fact in loader.wizard.facts:
+        need("facts", fact.id, "label")
+        need("facts", fact.id, "text")
+    for proviso in loader.procedure.provisos:
+        need("provisos", proviso.id, "text")
+        need("provisos", proviso.id, "slip")
     for reading in readings_of(loader.wizard, loader.procedure):
         need("readings", reading, "text")
     for conflict in loader.procedure.conflicts:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import pictograms
 from .base import ID_RE, ID_RULE, QUESTIONS, _label
-from .records import Citation, Question, Rule, Wizard, WizardPath
+from .records import Citation, Fact, Question, Rule, Wizard, WizardPath
 
 if TYPE_CHECKING:  # pragma: no cover
     from .loader import _Loader
@@ -19,7 +19,7 @@ def load(loader: _Loader) -> Wizard:
     loader.answer_ids: dict[str, str] = {}
     if not src.ok or not loader.fields(
             src, 1, src.data, {"question": "tables", "path": "tables", "rule": "tables",
-                               "defer": dict}, {}, "wizard.toml"):
+                               "defer": dict}, {"fact": "tables"}, "wizard.toml"):
         return empty
     data = src.data
 
@@ -57,12 +57,13 @@ def load(loader: _Loader) -> Wizard:
     starts = src.table_starts("path")
     for n, raw in enumerate(data["path"]):
         line = starts[n] if n < len(starts) else None
-        if not loader.fields(src, line, raw, {"id": str, "cites": list}, {"reading": str},
+        if not loader.fields(src, line, raw, {"id": str, "cites": list}, {"reading": str, "excludes": list},
                            _label("path", n, raw)):
             continue
         what = f"path '{raw['id']}'"
         cites = tuple(c for c in (loader.citation(src, line, x, what) for x in raw["cites"]) if c)
-        paths.append(WizardPath(raw["id"], cites, raw.get("reading", "")))
+        check_ids(raw.get("excludes", []), list(loader.items), line, what, "item")
+        paths.append(WizardPath(raw["id"], cites, raw.get("reading", ""), tuple(raw.get("excludes", []))))
     if not paths:
         src.error(None, "no procedure path is defined", "add [[path]] tables, most constrained first")
     path_ids = [p.id for p in paths]
@@ -79,7 +80,8 @@ def load(loader: _Loader) -> Wizard:
 
     rules: list[Rule] = []
     starts = src.table_starts("rule")
-    optional = {"guides": list, "path": str, "defer_network": bool, "pictogram": str, "reading": str}
+    optional = {"guides": list, "path": str, "defer_network": bool, "pictogram": str, "reading": str,
+                "reason": str}
     for n, raw in enumerate(data["rule"]):
         line = starts[n] if n < len(starts) else None
         if not loader.fields(src, line, raw, {"id": str, "when": list, "cites": list}, optional,
@@ -100,7 +102,10 @@ def load(loader: _Loader) -> Wizard:
             pictograms.ref(loader, src, line, raw["pictogram"], what)
         rules.append(Rule(raw["id"], tuple(tuple(w.split(":", 1)) for w in raw["when"]),
                           tuple(raw.get("guides", [])), raw.get("path"), raw.get("defer_network", False),
-                          cites, raw.get("pictogram", ""), raw.get("reading", "")))
+                          cites, raw.get("pictogram", ""), raw.get("reading", ""), raw.get("reason", "")))
+        if raw.get("reason") and not raw.get("path"):
+            src.error(src.find("reason", line or 1), f"{what} gives a reason but no path",
+                      "remove reason, or give the rule the path it is the reason for")
     for question in questions if "answers" not in loader.unreliable else ():
         for answer in question.answers:
             single = [r for r in rules if r.when == ((question.id, answer),)]
@@ -111,5 +116,24 @@ def load(loader: _Loader) -> Wizard:
                 src.error(src.find(f'"{question.id}:{answer}"'),
                           f"rule '{single[0].id}' gives answer '{answer}' no pictogram",
                           'add pictogram = "ID" (content/pictograms.toml): it is the answer\'s tile')
+    facts: list[Fact] = []
+    starts = src.table_starts("fact")
+    for n, raw in enumerate(data.get("fact", [])):
+        line = starts[n] if n < len(starts) else None
+        if not loader.fields(src, line, raw, {"id": str, "given": list, "cites": list}, {"excludes": list},
+                             _label("fact", n, raw)):
+            continue
+        what = f"fact '{raw['id']}'"
+        if not ID_RE.match(raw["id"]) or raw["id"] in {f.id for f in facts}:
+            src.error(line, f"{what}: the id is malformed or used twice", f"give every fact its own id, {ID_RULE}")
+        if not raw["given"]:
+            src.error(line, f"{what} is given by no answer", 'list the answers that imply it, e.g. '
+                      '["situation:forgot-password"]')
+        check_ids(raw["given"], known_answers, line, what, "answer")
+        check_ids(raw.get("excludes", []), list(loader.items), line, what, "item")
+        if not raw["cites"]:
+            src.error(line, f"{what} cites nothing", "cite the plan sections that say what the answer implies")
+        cites = tuple(c for c in (loader.citation(src, line, x, what) for x in raw["cites"]) if c)
+        facts.append(Fact(raw["id"], tuple(raw["given"]), cites, tuple(raw.get("excludes", []))))
     return Wizard(tuple(questions), tuple(paths), tuple(rules), defer.get("phase", ""), defer_cites,
-                  paths[-1].id if paths else None)
+                  paths[-1].id if paths else None, tuple(facts))

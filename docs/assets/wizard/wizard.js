@@ -333,7 +333,16 @@ function init(root) {
       text.listen_all, text.checklist);
     if (all) box.append(all);
     if (!result.items.length) box.append(element("p", "hb-empty", text.empty));
+    const said = new Set(); // a proviso is said once, before the first stage it governs
     for (const stage of result.stages) {
+      if (stage.proviso && !said.has(stage.proviso)) {
+        said.add(stage.proviso);
+        const proviso = result.provisos.find((p) => p.id === stage.proviso);
+        const p = element("p", "hb-proviso", `${proviso.text} `);
+        p.dataset.proviso = proviso.id;
+        p.append(sources(proviso.sources));
+        box.append(p);
+      }
       const heading = element("h4", "hb-phase", config.phases[stage.id]);
       heading.dataset.phase = stage.id;
       box.append(heading);
@@ -388,7 +397,15 @@ function init(root) {
     box.append(element("h3", "hb-slip__heading", text.slip_chosen), chosen.length ? answers : element("p", "", text.none));
     box.append(element("h3", "hb-slip__heading", text.slip_lead));
     const lines = element("ul", "hb-slip__lines");
+    const said = new Set();
     for (const line of result.slip) {
+      if (line.proviso && !said.has(line.proviso)) { // "if your file is handled here:", once
+        said.add(line.proviso);
+        const proviso = result.provisos.find((p) => p.id === line.proviso);
+        const li = element("li", "hb-slip__proviso", proviso.slip);
+        li.dataset.proviso = proviso.id;
+        lines.append(li);
+      }
       const li = element("li", "hb-slip__line", `${line.text} `);
       li.dataset.slip = line.id;
       const one = listenButton([`slip_lines.${line.id}.text`], text.listen, line.text);
@@ -400,7 +417,9 @@ function init(root) {
     // the whole slip, in the order it reads: what was chosen, then what the centre will do
     const whole = listenButton([
       "ui.slip_chosen", ...(chosen.length ? chosen.map((a) => `answers.${a}.label`) : ["ui.wizard_none"]),
-      "ui.slip_lead", ...(result.slip.length ? result.slip.map((line) => `slip_lines.${line.id}.text`) : ["ui.slip_none"]),
+      "ui.slip_lead", ...(result.slip.length ? result.slip.flatMap((line, n) =>
+        (line.proviso && result.slip.findIndex((l) => l.proviso === line.proviso) === n
+          ? [`provisos.${line.proviso}.slip`] : []).concat(`slip_lines.${line.id}.text`)) : ["ui.slip_none"]),
     ], text.listen_all, text.slip_title);
     if (whole) {
       whole.classList.add("hb-listen--slip");
