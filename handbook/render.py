@@ -94,6 +94,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["md"] = md_escape
     env.filters["html"] = html_escape
+    env.filters["short_item"] = lambda iid, t: t("items", iid, "short")  # an item's short name
+    env.filters["phase_name"] = lambda phase, t: t("phases", phase)
     return env
 
 # The listen controls' icon (a loudspeaker; drawn here, not a picture file: it is one path)
@@ -111,6 +113,16 @@ class Renderer:
         self.cards_available = bool(cards)
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
+        self._pairs: list[dict] | None = None
+
+    def answer_pairs(self) -> list[dict]:
+        """Every pair of answers and how it is settled (wizard/pairs.py), computed once."""
+        if self._pairs is None:
+            from wizard.data import export  # noqa: PLC0415 - the wizard package builds on the model
+            from wizard.pairs import pairs  # noqa: PLC0415
+
+            self._pairs = pairs(export(self.model))
+        return self._pairs
 
     def pages(self) -> dict[str, tuple[str, dict]]:
         """Each generated page (language-neutral path) with its template and context."""
@@ -228,7 +240,7 @@ class Renderer:
         return self.env.get_template(template).render(
             model=model, lang=lang, t=t, link=link, url=url, cite=cite, anchor=anchor,
             commune_kind=commune_kind, path=path, citation=Citation, pic=pic, cite_html=cite_html, asset=asset,
-            listen=listen,
+            listen=listen, answer_pairs=self.answer_pairs,
             absolute=absolute, qr=qr_svg, communes_of=communes_of, condition=condition, conditions_text=conditions_text, zip=zip,
             reference=model.reference, is_translation=lang != model.reference,
             reference_link=self.reference_link(path, lang), **context,

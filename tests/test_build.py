@@ -4,6 +4,7 @@ and nothing loaded from another origin."""
 from __future__ import annotations
 
 import gzip
+import html as html_module
 import re
 
 from conftest import ROOT
@@ -282,3 +283,29 @@ def test_glossary_terms_show_their_meaning_wherever_they_appear(site, model, pag
                 assert meaning in found, (lang, tid)
         for core in ("tthc", "dvc", "vneid"):  # the plans use these everywhere
             assert " ".join(model.t(lang, "glossary", core, "meaning").split()) in found, (lang, core)
+
+
+def test_the_rules_page_shows_every_pair_of_answers_and_how_it_is_settled(site, model):
+    """The whole pairwise table: one row per pair of answers; a pair that loses or changes a
+    step says why (a conflict, a fact or path with its sources, a proviso, the path's way)."""
+    from wizard.data import export
+    from wizard.pairs import pairs
+
+    rows = {" ".join(r["answers"]): r for r in pairs(export(model))}
+    for lang in model.languages:
+        text = (site / lang_root(model, lang) / "wizard" / "rules" / "index.html").read_text(encoding="utf-8")
+        table = text[text.index('<table class="hb-pairs">'):]
+        table = table[:table.index("</table>")]
+        shown = re.findall(r'<tr data-pair="([^"]+)" data-settled="(yes|no)"><td>.*?</td><td>(.*?)</td></tr>',
+                           table, re.S)
+        assert sorted(pair for pair, _, _ in shown) == sorted(rows), lang
+        for pair, settled, cell in shown:
+            row = rows[pair]
+            assert (settled == "yes") == row["settled"], (lang, pair)
+            assert cell.count("<p>") >= 1, (lang, pair)
+            if row["conflicts"] or row["excluded"] or row["provisos"]:
+                assert 'class="hb-cite"' in cell, (lang, pair)  # a cited rule settles it
+            for by in row["excluded"]:
+                label = (model.t(lang, "facts", by[5:], "label") if by.startswith("fact:")
+                         else model.t(lang, "paths", by[5:], "title"))
+                assert html_module.escape(label, quote=False) in cell or label in cell, (lang, pair, by)

@@ -62,6 +62,7 @@ def required(loader: _Loader, lang: str) -> dict[tuple[str, ...], None]:
         need("facts", fact.id, "label")
         need("facts", fact.id, "text")
     for proviso in loader.procedure.provisos:
+        need("provisos", proviso.id, "label")
         need("provisos", proviso.id, "text")
         need("provisos", proviso.id, "slip")
     for reading in readings_of(loader.wizard, loader.procedure):
