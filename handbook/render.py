@@ -268,14 +268,14 @@ class Renderer:
                                    "width": 32 * len(model.pictograms[rule.pictogram].icons)}
         keys = ("loading", "stage_runtime", "stage_engine", "ready", "waiting", "failed", "slow",
                 "network", "printed_on", "none", "path_label", "why", "checklist", "sources", "notes",
-                "follows", "empty", "stage_skipped")
+                "follows", "empty", "no_path", "stage_skipped")
         slip = ("title", "chosen", "lead", "counter", "needs", "path", "none")
         clips = self.clips.get(lang, {})
         return {
             "lang": lang,
             # the clips of what the script draws: the result, the slip, the engine's notices
             "audio": {key: name for key, name in clips.items()
-                      if key.startswith(("answers.", "slip_lines.", "paths.", "items.", "conflicts.", "ui.slip_",
+                      if key.startswith(("answers.", "slip_lines.", "paths.", "items.", "conflicts.", "provisos.", "ui.slip_",
                                          "ui.wizard_"))},
             "questions": [q.id for q in model.wizard.questions],
             "cites": cites,

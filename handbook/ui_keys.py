@@ -24,7 +24,7 @@ UI_KEYS = (
     "wizard_stage_runtime", "wizard_stage_engine", "wizard_ready", "wizard_waiting",
     "wizard_failed", "wizard_slow", "wizard_all_guides", "wizard_network", "wizard_printed_on",
     "wizard_none", "wizard_path_label", "wizard_why", "wizard_checklist", "wizard_sources",
-    "wizard_nojs", "wizard_rules_link", "wizard_empty", "wizard_notes", "wizard_follows",
+    "wizard_nojs", "wizard_rules_link", "wizard_empty", "wizard_no_path", "wizard_notes", "wizard_follows",
     "wizard_stage_skipped",
     "rules_title", "rules_lead", "rules_paths", "rules_paths_lead", "rules_outage",
     "rules_outage_text", "rules_source", "rules_leads_to", "rules_defers", "rules_guides",

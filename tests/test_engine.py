@@ -467,3 +467,16 @@ def test_cli_unknown_id_exits_2_with_the_valid_ids(args):
     result = run_cli("checklist", *args)
     assert result.returncode == 2
     assert "valid:" in result.stderr
+
+
+def test_a_commune_whose_plan_gives_no_path_says_the_rest_is_the_usual_procedure():
+    """thai-hoa's plan states a procedure only for the people of its section 1: for anyone else
+    the checklist is what the plan does say, and the rest is the centre's usual procedure."""
+    data = export(load(ROOT, commune="thai-hoa"))
+    strings = data["strings"][data["languages"][0]]
+    result = Engine(data).decide(situation=["forgot-password"])
+    assert result["path"] is None and result["items"]
+    out = run_cli("checklist", "--commune", "thai-hoa", "--situation", "forgot-password")
+    assert out.returncode == 0 and strings["ui"]["no_path"] in out.stdout
+    empty = run_cli("checklist", "--commune", "thai-hoa")
+    assert strings["ui"]["empty"] in empty.stdout and strings["ui"]["no_path"] not in empty.stdout

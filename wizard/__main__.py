@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{strings['paths'][path['id']]['title']} ({path['id']})")
         print(f"  {path['reason']}")
         print(f"  [{', '.join(path['sources'])}]")
+    if not path and result["items"]:
+        print(strings["ui"]["no_path"])
     for note in result["notes"]:
         print(f"\n! {note['text']}  [{', '.join(note['sources'])}]")
     if not result["items"]:

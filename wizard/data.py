@@ -60,6 +60,7 @@ def export(model: Model) -> dict:
                                 "slip": model.t(lang, "provisos", p.id, "slip")} for p in procedure.provisos},
             "readings": {r: model.t(lang, "readings", r, "text") for r in model.readings()},
             "slip": {line.id: model.t(lang, "slip_lines", line.id, "text") for line in procedure.slip},
-            "ui": {"empty": model.t(lang, "ui", "wizard_empty"), "skipped": model.t(lang, "ui", "wizard_stage_skipped")},
+            "ui": {"empty": model.t(lang, "ui", "wizard_empty"), "skipped": model.t(lang, "ui", "wizard_stage_skipped"),
+                   "no_path": model.t(lang, "ui", "wizard_no_path")},
         } for lang in model.languages},
     }

@@ -283,7 +283,9 @@ function init(root) {
     // a commune whose plans give no path for these answers gets the checklist alone
     const path = element("div", "hb-path");
     path.dataset.path = result.path ? result.path.id : "";
-    path.hidden = !result.path;
+    // no path, some steps: what the plan says, and that the rest is the centre's usual procedure
+    if (!result.path && result.items.length) path.append(element("p", "hb-no-path", text.no_path));
+    path.hidden = !result.path && !result.items.length;
     if (result.path) {
       path.append(
         element("p", "hb-path__label", text.path_label),
