@@ -77,6 +77,7 @@ class Proviso:
 class SlipLine:
     id: str
     items: tuple[str, ...]
+    unless: tuple[str, ...] = ()  # lines that, when shown, already say this one
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
     starts = src.table_starts("slip")
     for n, raw in enumerate(src.data.get("slip", [])):
         line = starts[n] if n < len(starts) else None
-        if not loader.fields(src, line, raw, {"id": str, "items": list}, {}, f"slip line #{n + 1}"):
+        if not loader.fields(src, line, raw, {"id": str, "items": list}, {"unless": list}, f"slip line #{n + 1}"):
             continue
         what = f"slip line '{raw['id']}'"
         if raw["id"] in {s.id for s in slip}:
@@ -294,7 +295,14 @@ def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[
             if check_items and iid not in items:
                 src.error(src.find(f'"{iid}"', line or 1), f"{what}: unknown item '{iid}'",
                           "use an id from content/checklist.toml")
-        slip.append(SlipLine(raw["id"], tuple(raw["items"])))
+        slip.append(SlipLine(raw["id"], tuple(raw["items"]), tuple(raw.get("unless", []))))
+    ids = [s.id for s in slip]
+    for n, entry in enumerate(slip):
+        for other in entry.unless:
+            if other not in ids or other == entry.id:
+                src.error(src.find("unless", starts[n] if n < len(starts) else 1),
+                          f"slip line '{entry.id}': unless names '{other}', which is not another slip line",
+                          f"use one of: {', '.join(i for i in ids if i != entry.id)}")
 
     provisos: list[Proviso] = []
     starts = src.table_starts("proviso")
@@ -411,6 +419,7 @@ def narrow(procedure: Procedure, items: dict, known: set[str], translate) -> Pro
                       for c in procedure.conflicts if set(c.when) <= known)
     slip = tuple(s for s in (replace(line, items=tuple(i for i in line.items if i in items))
                              for line in procedure.slip) if s.items)
+    slip = tuple(replace(s, unless=tuple(u for u in s.unless if u in {x.id for x in slip})) for s in slip)
     provisos = tuple(replace(p, cites=translate(p.cites)) for p in procedure.provisos
                      if set(p.when) <= known and translate(p.cites))
     return Procedure(tuple(stages), conflicts, slip, provisos)

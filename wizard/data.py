@@ -38,7 +38,7 @@ def export(model: Model) -> dict:
                      "skippable": s.skippable} for s in procedure.stages],
         "conflicts": [{"id": c.id, "when": list(c.when), "drop": list(c.drop), "cites": cites(c.cites)}
                       for c in procedure.conflicts],
-        "slip": [{"id": line.id, "items": list(line.items)} for line in procedure.slip],
+        "slip": [{"id": line.id, "items": list(line.items), "unless": list(line.unless)} for line in procedure.slip],
         "provisos": [{"id": p.id, "when": list(p.when), "start": p.start, "cites": cites(p.cites)}
                      for p in procedure.provisos],
         "slip_max": SLIP_LINES,

@@ -100,10 +100,14 @@ class Engine:
         # stages done only if something is so (a file that may belong elsewhere): from its start on
         provisos = [p for when, p in self.provisos if when <= facts]
         governed = {}
+        shown = {item["phase"] for item in items} | set(skipped)
         for proviso in provisos:
             for phase, rank in self.phase_rank.items():
                 if rank >= self.phase_rank[proviso["start"]]:
                     governed.setdefault(phase, proviso["id"])
+        # a proviso is said only where it governs a stage that is there
+        provisos = [p for p in provisos if any(governed.get(phase) == p["id"] for phase in shown)]
+        governed = {phase: pid for phase, pid in governed.items() if pid in {p["id"] for p in provisos}}
         # why this path: the reasons of the rules that gave it, for these answers; else its own
         reasons = _unique([strings["reasons"][rule["reason"]] for rule in matched
                            if rule["path"] == path and rule.get("reason")])
@@ -190,9 +194,10 @@ class Engine:
         that hold them (not what another item merged into the same step cites)."""
         position = {id(item): n for n, item in enumerate(items)}
         chosen = []
+        candidates = {line["id"] for line in self.data["slip"] if any(i in present for i in line["items"])}
         for line in self.data["slip"]:
             mine = [i for i in line["items"] if i in present]
-            if mine:
+            if mine and not candidates & set(line.get("unless", ())):
                 first = min(position[id(present[i])] for i in mine)
                 chosen.append((first, line["id"], _unique([c for i in mine for c in present[i]["sources"]
                                                           if c in self.items[i]["cites"]]), items[first]["phase"]))
