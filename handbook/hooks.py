@@ -37,6 +37,7 @@ from handbook.compress import precompress  # noqa: E402
 from handbook import audio as audio_module  # noqa: E402
 from handbook import fonts  # noqa: E402
 from handbook import headers  # noqa: E402
+from handbook import search_index  # noqa: E402
 from handbook import untranslated  # noqa: E402
 from handbook.tooltips import Tooltips  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
@@ -62,13 +63,15 @@ _source_docs: Path | None = None
 _site_url: str | None = None  # mkdocs.yml's, before a commune's own address replaces it
 _reference = "vi"  # the authoritative language, set from the model
 _tooltips: dict[str, Tooltips] = {}  # per language: the glossary's terms and meanings
+_model = None  # this build's content model (for the search index's words)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _source_docs, _site_url, _reference, _tooltips
+    global _source_docs, _site_url, _reference, _tooltips, _model
     if _source_docs is None:  # i18n runs this again for each language, on the same config
         _source_docs, _site_url = Path(config.docs_dir), config.site_url or ""
     model, renderer, files, _tooltips = _prepare(_site_url, commune_from_env())
+    _model = model
     _reference = model.reference
     config.site_url = renderer.site_url or config.site_url  # a commune's own address, if it has one
 
@@ -156,9 +159,10 @@ def with_policy(html: str, where: str = "a page") -> str:
 
 def on_page_content(html: str, page, config: MkDocsConfig, files) -> str:
     """The page's body gets the glossary's tooltips, and its untranslated strings are marked,
-    before the search plugin reads it."""
+    before the search plugin reads it; what is not reading text (controls, print-only parts) is
+    marked for the search to skip."""
     lang = getattr(config.plugins.get("i18n"), "current_language", None) or _reference
-    return untranslated.mark(_tooltips[lang].apply(html), _reference)
+    return search_index.reading_only(untranslated.mark(_tooltips[lang].apply(html), _reference))
 
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
@@ -191,10 +195,12 @@ def on_post_build(config: MkDocsConfig) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root_map, target)
     index = site / "search" / "search_index.json"
-    if index.is_file():  # marks of untranslated strings (in page titles) have no place there
-        text = index.read_text(encoding="utf-8")
-        if untranslated.strip(text) != text:
-            index.write_text(untranslated.strip(text), encoding="utf-8")
+    if index.is_file():  # marks of untranslated strings (in page titles) have no place there;
+        # each guide and glossary term gets the words people say for it (content/lexicon.toml)
+        data = json.loads(untranslated.strip(index.read_text(encoding="utf-8")))
+        if _model is not None:
+            data = search_index.add_words(data, _model)
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     precompress(site, CACHE / "compress")
     try:  # the servers' headers (headers.json, for scripts/serve.py) and nginx.conf, from one source
         _policies.write(ROOT / "build" / "deploy", ROOT / "deploy" / "nginx.conf.in", site)
