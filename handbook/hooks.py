@@ -90,7 +90,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["extra"] = {"hb": {**{key: model.t(lang, "ui", key)
                                           for key in ("offline_update", "offline_reload", "offline_full", "kiosk_start", "text_size",
                                                       "text_size_normal", "text_size_large",
-                                                      "text_size_larger")},
+                                                      "text_size_larger", "not_found_title",
+                                                      "not_found_text")},
                                        "kiosk_idle": model.kiosk_idle_seconds}}
 
     stage(_source_docs, files, STAGE)
@@ -169,11 +170,21 @@ def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     return with_policy(untranslated.mark(output, _reference), where=f"the page {page.file.dest_uri}")
 
 
+_not_found: dict[str, str] = {}  # per language: its 404 page (mkdocs writes each at the site's root)
+
+
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    """Static pages of the theme (404.html) get the same policy."""
+    """Static pages of the theme (404.html) get the same policy. Each language's build renders
+    404.html to the site's root, the last one winning: the root keeps the authoritative
+    language's, and on_post_build puts each other one in its language's folder."""
     if not template_name.endswith(".html"):
         return output_content
-    return with_policy(untranslated.mark(output_content, _reference), where=f"the theme's {template_name}")
+    output = with_policy(untranslated.mark(output_content, _reference), where=f"the theme's {template_name}")
+    if template_name == "404.html":
+        lang = getattr(config.plugins.get("i18n"), "current_language", None) or _reference
+        _not_found[lang] = output
+        return _not_found.get(_reference, output)
+    return output
 
 
 @event_priority(-200)  # after mkdocs-static-i18n's (-100), which builds the other languages
@@ -194,6 +205,10 @@ def on_post_build(config: MkDocsConfig) -> None:
                 target = site / lang.locale / "sitemap.xml"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root_map, target)
+    for lang, page in _not_found.items():  # the authoritative language's is at the root
+        if lang != _reference:
+            (site / lang).mkdir(parents=True, exist_ok=True)
+            (site / lang / "404.html").write_text(page, encoding="utf-8")
     index = site / "search" / "search_index.json"
     if index.is_file():  # marks of untranslated strings (in page titles) have no place there;
         # each guide and glossary term gets the words people say for it (content/lexicon.toml)
@@ -297,7 +312,7 @@ def write_service_worker(site: Path, languages: list[str]) -> None:
     shell, runtime = [], []
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site).as_posix()
-        if rel in ("sw.js", "404.html") or rel.endswith(NOT_CACHED):
+        if rel in ("sw.js", "404.html") or rel.endswith(("/404.html", *NOT_CACHED)):
             continue
         if rel.startswith(LUNR) and rel not in wanted_lunr:
             continue
