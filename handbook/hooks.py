@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
     sys.path.insert(0, str(ROOT))
 
+from handbook.cards import address_warning  # noqa: E402
 from handbook.compress import precompress  # noqa: E402
 from handbook import audio as audio_module  # noqa: E402
 from handbook import fonts  # noqa: E402
@@ -257,6 +258,9 @@ def _prepare(site_url: str, commune: str | None):
                   f"(sudo apt-get install {' '.join(audio.missing)}); this site has no sound",
                   file=sys.stderr)
         renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards, audio=audio)
+        warning = address_warning(model, renderer.site_url, ROOT)
+        if warning:  # said plainly, not as a warning of MkDocs: the site still builds (--strict)
+            print(f"site: {warning}", file=sys.stderr)
         try:
             files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards,
                      **audio.files, AUDIO_STATUS: audio_status(model, audio), **fonts.site_files(model.strings)}
