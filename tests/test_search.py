@@ -122,6 +122,19 @@ def test_search_knows_the_words_people_say(browser, server, model, lang, queries
     assert wrong == {}
 
 
+@pytest.mark.browser
+def test_results_show_no_struck_through_list_of_missing_words(browser, server):
+    """The theme adds under a result the query's words it lacks, struck through ("Không:
+    ~~nguoi~~ ~~duoc~~"): not reading text, and wrong for folded words."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    result_pages(page, server + "/", "nguoi duoc")
+    assert page.locator(".md-search-result__terms").count() > 0  # the theme still writes them
+    assert page.eval_on_selector_all(".md-search-result__terms",
+                                     "els => els.filter(e => e.getClientRects().length).length") == 0
+    context.close()
+
+
 def test_the_search_index_holds_reading_text_only(site, model):
     """No print-only text (the printed date, "scan the code" and its address), no control
     (listen buttons, navigation), no status message, no Markdown left over; and every guide
