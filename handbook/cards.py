@@ -1,12 +1,17 @@
 """Counter cards: an A6 card (front and back) per situation and language, and A4 sheets of four
 cards with cut marks, rendered from the content model to HTML here and to PDF by scripts/cards.py.
 
-The QR code on each card opens the guide at the deployment's own address (``site_url``)."""
+The QR code on each card opens the guide at the deployment's own address (``site_url``). While
+that address is a loopback one (the default, http://127.0.0.1:8000/, for `make serve`), a card
+says "no public address set" in place of the code: a laminated card with a code that opens
+nothing is worse than none. :func:`address_warning` says which setting to change."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import yaml
@@ -24,9 +29,40 @@ A6_MM = (105, 148)
 class Card:
     situation: Situation
     url: str
-    qr: str
+    qr: str  # "" while the handbook has no public address: the card says so instead
     commune: str
     svg: dict[str, str]
+
+
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine only (127.0.0.1, localhost, [::1], 0.0.0.0): an
+    address no phone that scans a printed code can reach."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def address_warning(model: Model, url: str, root: Path) -> str | None:
+    """What to tell whoever builds the handbook when its public address is a loopback one, naming
+    the setting to change (the commune's profile in a commune's build, else mkdocs.yml); None
+    when the address is a public one."""
+    if not is_loopback(url):
+        return None
+    settings = ["site_url in mkdocs.yml (every build)"]
+    if model.commune is not None:
+        folder = root / "content" / "communes" / model.commune.id
+        profile = (folder / "commune.toml") if folder.is_dir() else folder.with_suffix(".toml")
+        settings.insert(0, f"site_url in {profile.relative_to(root).as_posix()} (this commune's address)")
+    return (f"warning: the handbook's public address is {url}, which only this machine can open: a "
+            "printed QR code would open nothing, so the counter cards say \"no public address set\" "
+            "in its place\n"
+            f"    fix: set {' or '.join(settings)} to the address the handbook is published at, "
+            'e.g. site_url = "https://sotay.example.gov.vn/"')
 
 
 def site_url(root: Path) -> str:
@@ -61,7 +97,8 @@ class CardRenderer:
         model = self.model
         url = guide_url(model, self.base_url, lang, situation.id)
         commune = "; ".join(model.centre(lang, c) for c in model.communes.values() if situation.plan in c.plans)
-        return Card(situation, url, jinja2.utils.markupsafe.Markup(qr_svg(url)), commune, self.svg)
+        qr = "" if is_loopback(url) else jinja2.utils.markupsafe.Markup(qr_svg(url))
+        return Card(situation, url, qr, commune, self.svg)
 
     def _render(self, template: str, lang: str, **context) -> str:
         model = self.model

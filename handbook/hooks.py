@@ -33,10 +33,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as a package
     sys.path.insert(0, str(ROOT))
 
+from handbook.cards import address_warning  # noqa: E402
 from handbook.compress import precompress  # noqa: E402
 from handbook import audio as audio_module  # noqa: E402
 from handbook import fonts  # noqa: E402
 from handbook import headers  # noqa: E402
+from handbook import search_index  # noqa: E402
 from handbook import untranslated  # noqa: E402
 from handbook.tooltips import Tooltips  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
@@ -62,13 +64,15 @@ _source_docs: Path | None = None
 _site_url: str | None = None  # mkdocs.yml's, before a commune's own address replaces it
 _reference = "vi"  # the authoritative language, set from the model
 _tooltips: dict[str, Tooltips] = {}  # per language: the glossary's terms and meanings
+_model = None  # this build's content model (for the search index's words)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _source_docs, _site_url, _reference, _tooltips
+    global _source_docs, _site_url, _reference, _tooltips, _model
     if _source_docs is None:  # i18n runs this again for each language, on the same config
         _source_docs, _site_url = Path(config.docs_dir), config.site_url or ""
     model, renderer, files, _tooltips = _prepare(_site_url, commune_from_env())
+    _model = model
     _reference = model.reference
     config.site_url = renderer.site_url or config.site_url  # a commune's own address, if it has one
 
@@ -87,7 +91,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lang_config["extra"] = {"hb": {**{key: model.t(lang, "ui", key)
                                           for key in ("offline_update", "offline_reload", "offline_full", "kiosk_start", "text_size",
                                                       "text_size_normal", "text_size_large",
-                                                      "text_size_larger")},
+                                                      "text_size_larger", "not_found_title",
+                                                      "not_found_text")},
                                        "kiosk_idle": model.kiosk_idle_seconds}}
 
     stage(_source_docs, files, STAGE)
@@ -156,20 +161,31 @@ def with_policy(html: str, where: str = "a page") -> str:
 
 def on_page_content(html: str, page, config: MkDocsConfig, files) -> str:
     """The page's body gets the glossary's tooltips, and its untranslated strings are marked,
-    before the search plugin reads it."""
+    before the search plugin reads it; what is not reading text (controls, print-only parts) is
+    marked for the search to skip."""
     lang = getattr(config.plugins.get("i18n"), "current_language", None) or _reference
-    return untranslated.mark(_tooltips[lang].apply(html), _reference)
+    return search_index.reading_only(untranslated.mark(_tooltips[lang].apply(html), _reference))
 
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     return with_policy(untranslated.mark(output, _reference), where=f"the page {page.file.dest_uri}")
 
 
+_not_found: dict[str, str] = {}  # per language: its 404 page (mkdocs writes each at the site's root)
+
+
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    """Static pages of the theme (404.html) get the same policy."""
+    """Static pages of the theme (404.html) get the same policy. Each language's build renders
+    404.html to the site's root, the last one winning: the root keeps the authoritative
+    language's, and on_post_build puts each other one in its language's folder."""
     if not template_name.endswith(".html"):
         return output_content
-    return with_policy(untranslated.mark(output_content, _reference), where=f"the theme's {template_name}")
+    output = with_policy(untranslated.mark(output_content, _reference), where=f"the theme's {template_name}")
+    if template_name == "404.html":
+        lang = getattr(config.plugins.get("i18n"), "current_language", None) or _reference
+        _not_found[lang] = output
+        return _not_found.get(_reference, output)
+    return output
 
 
 @event_priority(-200)  # after mkdocs-static-i18n's (-100), which builds the other languages
@@ -190,11 +206,17 @@ def on_post_build(config: MkDocsConfig) -> None:
                 target = site / lang.locale / "sitemap.xml"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root_map, target)
+    for lang, page in _not_found.items():  # the authoritative language's is at the root
+        if lang != _reference:
+            (site / lang).mkdir(parents=True, exist_ok=True)
+            (site / lang / "404.html").write_text(page, encoding="utf-8")
     index = site / "search" / "search_index.json"
-    if index.is_file():  # marks of untranslated strings (in page titles) have no place there
-        text = index.read_text(encoding="utf-8")
-        if untranslated.strip(text) != text:
-            index.write_text(untranslated.strip(text), encoding="utf-8")
+    if index.is_file():  # marks of untranslated strings (in page titles) have no place there;
+        # each guide and glossary term gets the words people say for it (content/lexicon.toml)
+        data = json.loads(untranslated.strip(index.read_text(encoding="utf-8")))
+        if _model is not None:
+            data = search_index.add_words(data, _model)
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     precompress(site, CACHE / "compress")
     try:  # the servers' headers (headers.json, for scripts/serve.py) and nginx.conf, from one source
         _policies.write(ROOT / "build" / "deploy", ROOT / "deploy" / "nginx.conf.in", site)
@@ -236,6 +258,9 @@ def _prepare(site_url: str, commune: str | None):
                   f"(sudo apt-get install {' '.join(audio.missing)}); this site has no sound",
                   file=sys.stderr)
         renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards, audio=audio)
+        warning = address_warning(model, renderer.site_url, ROOT)
+        if warning:  # said plainly, not as a warning of MkDocs: the site still builds (--strict)
+            print(f"site: {warning}", file=sys.stderr)
         try:
             files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards,
                      **audio.files, AUDIO_STATUS: audio_status(model, audio), **fonts.site_files(model.strings)}
@@ -291,7 +316,7 @@ def write_service_worker(site: Path, languages: list[str]) -> None:
     shell, runtime = [], []
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site).as_posix()
-        if rel in ("sw.js", "404.html") or rel.endswith(NOT_CACHED):
+        if rel in ("sw.js", "404.html") or rel.endswith(("/404.html", *NOT_CACHED)):
             continue
         if rel.startswith(LUNR) and rel not in wanted_lunr:
             continue

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from handbook.cards import CardRenderer, site_url  # noqa: E402
+from handbook.cards import CardRenderer, address_warning, site_url  # noqa: E402
 from handbook.fonts import FontError  # noqa: E402
 from handbook.model import ContentError, commune_from_env, load  # noqa: E402
 
@@ -49,6 +49,9 @@ def make_cards(out: Path, root: Path = ROOT, browser=None, commune: str | None =
 
     model = load(root, commune=commune)
     renderer = CardRenderer(model, model.site_url(site_url(root)))
+    warning = address_warning(model, renderer.base_url, root)
+    if warning:  # the cards are still made (make serve, make test), without a dead code
+        print(f"cards: {warning}", file=sys.stderr)
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     written: list[Path] = []

@@ -33,6 +33,7 @@ import http.server
 import io
 import json
 import os
+import re
 import sys
 import threading
 import urllib.parse
@@ -193,9 +194,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return body
 
     def not_found(self):
-        page = Path(self.directory) / "404.html"
-        if page.is_file():
-            return self.send_file(page, 404)
+        # a language's folder has its own 404 page (/en/404.html); the root's is the authoritative
+        # language's. Only a folder name that is a language tag is looked at, never "..".
+        first = self.request_path().lstrip("/").split("/", 1)[0]
+        pages = [Path(self.directory) / first / "404.html"] if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", first) else []
+        for page in [*pages, Path(self.directory) / "404.html"]:
+            if page.is_file():
+                return self.send_file(page, 404)
         self.send_error(404, "Not found")
         return None
 

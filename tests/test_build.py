@@ -4,7 +4,9 @@ and nothing loaded from another origin."""
 from __future__ import annotations
 
 import gzip
-import html as html_module
+import html
+import urllib.error
+import urllib.request
 import re
 
 from conftest import ROOT
@@ -53,7 +55,7 @@ def test_pages_declare_their_language(site, model, pages):
 
 def test_translated_pages_say_the_vietnamese_is_authoritative(site, model, pages):
     for page in pages:
-        if not page.url.startswith("/en/"):
+        if not page.url.startswith("/en/") or page.path.name == "404.html":  # the 404 page: below
             continue
         notes = page.with_class("hb-translation")
         assert len(notes) == 1, f"{page.url} lacks the translation notice"
@@ -61,6 +63,31 @@ def test_translated_pages_say_the_vietnamese_is_authoritative(site, model, pages
                    and el.attrs.get("lang") == model.reference and "href" in el.attrs][:1]
         path, _ = resolve(page, link.attrs["href"])
         assert path == page.url[len("/en"):], f"{page.url}: notice links to {path}"
+
+
+def test_the_404_page_speaks_the_language_of_its_folder(site, model):
+    """A missing page under / says so in Vietnamese, under /en/ in English (each build of a
+    language renders the theme's 404.html to the root; the last used to win, in English)."""
+    import serve
+
+    for lang in model.languages:
+        path = site / lang_root(model, lang) / "404.html"
+        text = path.read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in text, path
+        assert html.escape(model.t(lang, "ui", "not_found_title"), quote=False) in text, path
+    httpd = serve.start(site)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        for where, lang in (("/no/such/page/", model.reference), ("/en/no/such/page/", "en"), ("/..%2f/x", model.reference)):
+            try:
+                urllib.request.urlopen(base + where, timeout=10)
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+                assert f'<html lang="{lang}"' in error.read().decode("utf-8"), where
+            else:
+                raise AssertionError(f"{where} was found")
+    finally:
+        httpd.shutdown()
 
 
 def test_language_switcher_leads_to_the_same_page(site, model, pages):
@@ -308,4 +335,4 @@ def test_the_rules_page_shows_every_pair_of_answers_and_how_it_is_settled(site, 
             for by in row["excluded"]:
                 label = (model.t(lang, "facts", by[5:], "label") if by.startswith("fact:")
                          else model.t(lang, "paths", by[5:], "title"))
-                assert html_module.escape(label, quote=False) in cell or label in cell, (lang, pair, by)
+                assert html.escape(label, quote=False) in cell or label in cell, (lang, pair, by)

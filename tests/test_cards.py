@@ -27,6 +27,24 @@ def cards(tmp_path_factory, browser):
     return out
 
 
+PUBLIC = "https://sotay.example.gov.vn/"  # a public address, as a deployment sets it
+
+
+@pytest.fixture(scope="module")
+def public_cards(tmp_path_factory, browser):
+    """The cards of a handbook whose site_url is a public address (mkdocs.yml's, in a copy)."""
+    from cards import make_cards
+
+    project = copy_project(tmp_path_factory.mktemp("public") / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "site_url: http://127.0.0.1:8000/" in text
+    config.write_text(text.replace("site_url: http://127.0.0.1:8000/", f"site_url: {PUBLIC}"), encoding="utf-8")
+    out = project / "cards"
+    make_cards(out, root=project, browser=browser)
+    return out
+
+
 def size_ok(page, expected):
     width, height = float(page.mediabox.width), float(page.mediabox.height)
     return abs(width - expected[0]) <= 1 and abs(height - expected[1]) <= 1
@@ -41,10 +59,10 @@ def decode_qr(pdf_path, page_index):
     return [result.text for result in zxingcpp.read_barcodes(image)]
 
 
-def test_every_card_is_a6_front_and_back_with_its_title_and_qr(cards, model):
+def test_every_card_is_a6_front_and_back_with_its_title_and_qr(public_cards, model):
     from pypdf import PdfReader
 
-    base = site_url(ROOT)
+    cards, base = public_cards, PUBLIC
     for lang in model.languages:
         for situation in model.situations.values():
             path = cards / lang / f"{situation.id}.pdf"
@@ -57,6 +75,54 @@ def test_every_card_is_a6_front_and_back_with_its_title_and_qr(cards, model):
             back = pdftools.text(path, page=2)
             assert pdftools.normal(model.t(lang, "ui", "guide_checklist")) in back
             assert decode_qr(path, 1) == [guide_url(model, base, lang, situation.id)], path
+            assert pdftools.normal(model.t(lang, "ui", "print_no_address")) not in back
+
+
+def test_without_a_public_address_a_card_says_so_in_place_of_a_dead_code(cards, model):
+    """The default site_url (http://127.0.0.1:8000/, for make serve) is no address a phone can
+    open: the back says "no public address set" where the QR code goes, and has no code."""
+    from handbook.cards import is_loopback
+
+    assert is_loopback(site_url(ROOT))
+    for lang in model.languages:
+        for situation in model.situations.values():
+            path = cards / lang / f"{situation.id}.pdf"
+            back = pdftools.text(path, page=2)
+            assert pdftools.normal(model.t(lang, "ui", "print_no_address")) in back, path
+            assert "127.0.0.1" not in back and decode_qr(path, 1) == [], path
+
+
+@pytest.mark.parametrize("url,loopback", [
+    ("http://127.0.0.1:8000/", True), ("http://localhost:8000/", True), ("http://[::1]/", True),
+    ("http://127.1.2.3/", True), ("http://0.0.0.0:8000/", True), ("http://app.localhost/", True),
+    ("https://sotay.example.gov.vn/", False), ("http://192.168.1.20:8000/", False),
+    ("https://127.0.0.1.example.vn/", False)])
+def test_which_addresses_only_this_machine_can_open(url, loopback):
+    from handbook.cards import is_loopback
+
+    assert is_loopback(url) is loopback
+
+
+@pytest.mark.parametrize("commune,setting", [(None, "site_url in mkdocs.yml"),
+                                             ("thai-hoa", "site_url in content/communes/thai-hoa.toml")])
+def test_make_cards_and_make_site_warn_of_a_loopback_address_and_still_succeed(tmp_path, commune, setting):
+    """`make cards` and `make site [COMMUNE=ID]` say which setting to change, and succeed (so
+    `make serve` and `make test` work with the default address)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import COMMUNE_ENV, chromium_or_skip
+
+    chromium_or_skip()
+    env = {**os.environ, COMMUNE_ENV: commune or ""}
+    made = subprocess.run([sys.executable, str(ROOT / "scripts" / "cards.py"), "--out", str(tmp_path / "cards")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    built = mkdocs_build(ROOT, tmp_path / "site", commune=commune)
+    for name, result in (("make cards", made), ("make site", built)):
+        assert result.returncode == 0, (name, result.stderr[-2000:])
+        assert "warning: the handbook's public address is http://127.0.0.1:8000/" in result.stderr, name
+        assert re.search(rf"fix: set {re.escape(setting)}\b", result.stderr), (name, result.stderr[-1000:])
 
 
 def test_cards_embed_one_font_family_that_writes_vietnamese(cards, model):

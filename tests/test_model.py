@@ -289,6 +289,26 @@ BAD = [
      "answer 'speech' is a duplicate or malformed", True),
     ("wizard-unknown-question", "content/wizard.toml", 'id = "situation"\nanswers', 'id = "where"\nanswers',
      "question 'where' is unknown or listed twice", True),
+    # the words people say (content/lexicon.toml): data, checked like the rest
+    ("lexicon-malformed", "content/lexicon.toml", 'id = "elderly"', 'id = "elderly', "not valid TOML", True),
+    ("lexicon-unknown-guide", "content/lexicon.toml", 'guides = ["upset-citizen"]', 'guides = ["angry-citizen"]',
+     "concept 'upset-citizen': unknown guide 'angry-citizen'", True),
+    ("lexicon-unknown-term", "content/lexicon.toml", 'terms = ["giay-hen"]', 'terms = ["giay-hn"]',
+     "concept 'appointment-slip': unknown glossary term 'giay-hn'", True),
+    ("lexicon-unknown-language", "content/lexicon.toml", 'en = ["angry"', 'fr = ["angry"',
+     "concept 'upset-citizen' has an unknown key 'fr'", True),
+    ("lexicon-word-of-two-concepts", "content/lexicon.toml", '"bức xúc", "nóng giận"', '"bức xúc", "người già"',
+     "the word 'người già' is already a word of concept 'elderly'", True),
+    ("lexicon-word-twice-without-diacritics", "content/lexicon.toml", '"ngồi xe lăn", ', '"ngồi xe lăn", "xe lan", ',
+     "the vi word 'xe lan' is listed twice (as 'xe lăn')", True),
+    ("lexicon-markup-in-a-word", "content/lexicon.toml", '"la hét"', '"<b>la hét</b>"',
+     "'<b>la hét</b>' is not a word or a short phrase", True),
+    ("lexicon-word-is-a-number", "content/lexicon.toml", 'vi = ["khẩn cấp"', "vi = [115",
+     "'vi' is list, expected a list of strings", True),
+    ("lexicon-concept-twice", "content/lexicon.toml", 'id = "speech"', 'id = "hearing"',
+     "concept id 'hearing' is a duplicate or malformed", True),
+    ("lexicon-concept-leads-nowhere", "content/lexicon.toml", 'id = "emergency"\nguides = ["outage-no-papers"]\n',
+     'id = "emergency"\n', "concept 'emergency' leads to no guide and no glossary term", False),
 ]
 # A mistake reported where it must be fixed, not where the fixture made it.
 NAMED_FILE = {"unused-item": "content/checklist.toml", "language-without-strings": "content/locales/fr.toml"}
@@ -346,6 +366,33 @@ def test_bad_input_is_refused_with_file_and_line(project, tmp_path, name, rel, f
     assert re.search(rf"^{re.escape(named)}(:\d+)?: ", output, re.M), output[-3000:]
     assert [p.name for p in site.rglob("*")] == ["index.html"], "a refused build wrote into the site"
     assert (site / "index.html").read_text(encoding="utf-8") == "the last good build"
+
+
+def test_the_lexicon_turns_words_into_concepts(model):
+    """The words people say, with or without diacritics, lead to one concept each; the longest
+    phrase wins; every concept leads to a guide or a term, and its guide gets its words."""
+    lexicon = model.lexicon
+    assert lexicon.concept_ids("Cụ già bị điếc, không có CCCD", "vi") == ["elderly", "hearing", "no-id-papers"]
+    assert lexicon.concept_ids("nguoi gia khiem thinh") == ["elderly", "hearing"]
+    assert lexicon.concept_ids("mù chữ", "vi") == ["cannot-read"]  # not "mù" (blind)
+    assert lexicon.concept_ids("mù", "vi") == ["vision"]
+    assert lexicon.concept_ids("quen pass VNeID", "vi") == ["forgot-password", "vneid"]
+    assert lexicon.concept_ids("the power cut", "en") == ["outage"] and lexicon.concept_ids("power cut", "vi") == []
+    assert lexicon.concept_ids("giấy tờ") == []  # a word of no concept: nothing guessed
+    for concept in lexicon.concepts:
+        assert concept.guides or concept.terms, concept.id
+        assert concept.words_in(model.reference), concept.id
+    assert "người già" in lexicon.words_of_guide("elderly-mobility", "vi")
+    assert "người già" not in lexicon.words_of_guide("full-service", "vi")  # the guide about it, only
+    assert "VNeID" in lexicon.words_of_term("vneid", "vi")
+
+
+def test_a_commune_without_a_guide_gives_its_words_to_the_one_standing_in(model):
+    thai_hoa = load(ROOT, commune="thai-hoa")  # no guide for the elderly of its own: thai-hoa 1 covers them
+    assert "elderly-mobility" not in thai_hoa.situations
+    assert "người già" in thai_hoa.lexicon.words_of_guide("full-service", "vi")
+    assert all(set(c.guides) <= set(thai_hoa.situations) for c in thai_hoa.lexicon.concepts)
+    assert thai_hoa.lexicon.concept_ids("mất điện", "vi") == ["outage"]  # words stay words
 
 
 def test_broken_content_stops_the_build_before_any_page(tmp_path):

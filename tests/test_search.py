@@ -31,6 +31,137 @@ EN_QUERIES = {
 }
 
 
+# The words people say (content/lexicon.toml), typed as a person at the counter types them: no
+# diacritics, abbreviations, everyday words. query → (the pages that count, how high the first of
+# them must come: 1 = first). A page is "guides/ID/" or "glossary/#TERM".
+OUTAGE = ("guides/outage-with-papers/", "guides/outage-no-papers/")
+DISABILITY = ("guides/disability/",)
+VI_EVERYDAY = {
+    "nguoi gia": (("guides/elderly-mobility/",), 1),  # not the pages about "giấy tờ"
+    "người già": (("guides/elderly-mobility/",), 1),
+    "cu gia": (("guides/elderly-mobility/",), 1),
+    "diec": (DISABILITY, 3),
+    "điếc": (DISABILITY, 3),
+    "cam": (DISABILITY, 3),
+    "mu": (DISABILITY, 3),
+    "khiem thinh": (DISABILITY, 3),
+    "khiem thi": (DISABILITY, 3),
+    "xe lan": (DISABILITY, 3),
+    "liet": (DISABILITY, 3),
+    "cup dien": (OUTAGE, 1),
+    "mat mang": (OUTAGE, 1),
+    "mat wifi": (OUTAGE, 1),
+    "mat can cuoc": (("guides/no-id-papers/",), 3),
+    "khong co cccd": (("guides/no-id-papers/",), 3),
+    "cmnd": (("guides/no-id-papers/",), 3),
+    "khong co the ngan hang": (("guides/no-bank-account/",), 1),
+    "the atm": (("guides/no-bank-account/",), 1),
+    "quen pass vneid": (("guides/forgot-password/",), 1),
+    "mat khau vneid": (("guides/forgot-password/",), 1),
+    "khong biet chu": (("guides/cannot-read/",), 1),
+    "mu chu": (("guides/cannot-read/",), 3),
+    "khong biet tieng kinh": (("guides/cannot-read/",), 3),
+    "dan toc": (("guides/cannot-read/",), 3),
+    "mang cham": (("guides/system-slow/",), 1),
+    "buc xuc": (("guides/upset-citizen/",), 1),
+    "sap nhap": (("guides/merger-questions/",), 1),
+    "cap cuu": (("guides/outage-no-papers/",), 3),
+    "lam ho": (("guides/full-service/",), 3),
+    "dinh danh dien tu": (("glossary/#vneid",), 3),
+    "phieu hen": (("glossary/#giay-hen",), 3),
+}
+EN_EVERYDAY = {
+    "old people": (("guides/elderly-mobility/",), 1),
+    "deaf": (DISABILITY, 3),
+    "blind": (DISABILITY, 3),
+    "wheelchair": (DISABILITY, 3),
+    "power cut": (OUTAGE, 1),
+    "ID card": (("guides/no-id-papers/",), 3),
+    "ATM card": (("guides/no-bank-account/",), 1),
+}
+
+
+def result_pages(page, base: str, query: str) -> list[list[str]]:
+    """Each result of ``query`` typed into the search box of ``base``, in order: the links it
+    shows (its page, then its best sections), relative to ``base``."""
+    page.goto(base)
+    page.click(".md-search__input")
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    items = page.eval_on_selector_all(
+        ".md-search-result__item",
+        "items => items.map(li => [...li.querySelectorAll(':scope > .md-search-result__link')]"
+        ".map(a => a.href))")
+    return [[re.sub(rf"^{re.escape(base)}", "", href) for href in links] for links in items]
+
+
+def rank(results: list[list[str]], wanted: tuple[str, ...]) -> int | None:
+    """The position (1-based) of the first result that is one of the pages ``wanted``."""
+    for n, links in enumerate(results, 1):
+        if any(link in wanted for link in links[:1]) or any(
+                link in wanted for link in links if "#" in link and link.startswith("glossary/")):
+            return n
+    return None
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang,queries", [("vi", VI_EVERYDAY), ("en", EN_EVERYDAY)])
+def test_search_knows_the_words_people_say(browser, server, model, lang, queries):
+    prefix = "/" if lang == model.reference else f"/{lang}/"
+    guides = {f"guides/{sid}/" for sid in model.situations} | {f"glossary/#{tid}" for tid in model.glossary}
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    wrong = {}
+    for query, (wanted, at_most) in queries.items():
+        assert set(wanted) <= guides, wanted  # the expectations name real pages
+        found = result_pages(page, server + prefix, query)
+        position = rank(found, wanted)
+        if position is None or position > at_most:
+            wrong[query] = (position, [links[0] for links in found[:3]])
+    context.close()
+    assert wrong == {}
+
+
+@pytest.mark.browser
+def test_results_show_no_struck_through_list_of_missing_words(browser, server):
+    """The theme adds under a result the query's words it lacks, struck through ("Không:
+    ~~nguoi~~ ~~duoc~~"): not reading text, and wrong for folded words."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    result_pages(page, server + "/", "nguoi duoc")
+    assert page.locator(".md-search-result__terms").count() > 0  # the theme still writes them
+    assert page.eval_on_selector_all(".md-search-result__terms",
+                                     "els => els.filter(e => e.getClientRects().length).length") == 0
+    context.close()
+
+
+def test_the_search_index_holds_reading_text_only(site, model):
+    """No print-only text (the printed date, "scan the code" and its address), no control
+    (listen buttons, navigation), no status message, no Markdown left over; and every guide
+    and term with words in the lexicon has them, in the index only."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    not_reading = {lang: [model.t(lang, "ui", key) for key in ("print_scan", "wizard_printed_on", "listen",
+                                                              "listen_all", "wizard_loading", "kiosk_start")]
+                   for lang in model.languages}
+    found = []
+    for doc in index["docs"]:
+        lang = doc["location"].split("/", 1)[0] if doc["location"].split("/", 1)[0] in model.languages else model.reference
+        text = re.sub(r"<[^>]+>", " ", doc["text"])
+        for phrase in not_reading[lang]:
+            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+                found.append((doc["location"], phrase))
+        if "127.0.0.1" in text or re.search(r"\{:|\}\{", text):
+            found.append((doc["location"], text[:80]))
+    assert found == []
+    assert index["config"]["fields"]["words"]["boost"] > index["config"]["fields"]["text"]["boost"]
+    with_words = {doc["location"]: doc["words"] for doc in index["docs"] if "words" in doc}
+    assert "người già" in with_words["guides/elderly-mobility/"]
+    assert "deaf" in with_words["en/guides/disability/"]
+    assert "VNeID" in with_words["glossary/#vneid"]
+    page = (site / "guides" / "elderly-mobility" / "index.html").read_text(encoding="utf-8")
+    assert "cụ già" not in page and "data-search-exclude" not in page  # the index's, not the page's
+
+
 def results(page, base: str, query: str) -> list[str]:
     """The result links, in order, for ``query`` typed into the search box of ``base``."""
     page.goto(base)
@@ -82,14 +213,19 @@ def test_folding_and_telex_under_node():
 const fs = require("fs");
 const lunr = { Pipeline: { registerFunction() {} }, trimmerSupport: { generateTrimmer: () => (t) => t },
                Query: function () {}, Builder: function () {} };
-lunr.Query.prototype.clause = function (spec) { this.spec = spec; return this; };
+lunr.Query.prototype.clause = function (spec) { this.spec = spec; (this.all = this.all || []).push(spec); return this; };
 globalThis.self = { lunr };
 eval(fs.readFileSync(process.argv[1], "utf8"));
 const words = JSON.parse(process.argv[2]);
 const q = new lunr.Query();
 const before = words.map((w) => [lunr.vi.searchable(w), q.clause({ term: w }).spec.term]);
 lunr.vi.setVocabulary(JSON.parse(process.argv[3]));  // as once the index is built
-console.log(JSON.stringify([before, words.map((w) => lunr.vi.searchable(w))]));
+const exact = JSON.parse(process.argv[4]).map((w) => {  // the clauses a prefix query makes
+  const query = new lunr.Query();
+  query.clause({ term: w });
+  return query.all.map((c) => [c.term, c.boost || 1]);
+});
+console.log(JSON.stringify([before, words.map((w) => lunr.vi.searchable(w)), exact]));
 """
     cases = {
         "Quên*": "quen*", "mật": "mat", "ĐIỆN": "dien", "khẩu*": "khau*",  # diacritics folded
@@ -102,10 +238,15 @@ console.log(JSON.stringify([before, words.map((w) => lunr.vi.searchable(w))]));
     vocabulary = ["mat", "power", "poe", "quen", "queen", "dien"]
     with_vocabulary = {"maatj": "mat", "power*": "power*", "powe*": "powe*", "queen": "queen",
                        "ddieenj*": "dien*", "khaaur": "khaaur"}
+    # a word in the index as typed is asked for once more, whole, and counts more than the longer
+    # words its prefix finds ("gia" = già before "giay" = giấy); not a word the index lacks
+    prefix_queries = {"quen*": [["quen*", 1], ["quen", 10]], "dien*": [["dien*", 1], ["dien", 10]],
+                      "maatj*": [["mat*", 1], ["mat", 10]], "khau*": [["khau*", 1]], "mat": [["mat", 1]]}
     words = [*cases, *with_vocabulary]
-    out = subprocess.run(["node", "-e", harness, str(FOLD_JS), json.dumps(words), json.dumps(vocabulary)],
-                         capture_output=True, text=True, timeout=60, check=True)
-    before, after = json.loads(out.stdout)
+    out = subprocess.run(["node", "-e", harness, str(FOLD_JS), json.dumps(words), json.dumps(vocabulary),
+                          json.dumps(list(prefix_queries))], capture_output=True, text=True, timeout=60, check=True)
+    before, after, exact = json.loads(out.stdout)
+    assert dict(zip(prefix_queries, exact)) == prefix_queries
     assert {w: g[0] for w, g in zip(cases, before)} == cases
     assert [g[1] for g in before][: len(cases)] == list(cases.values())  # every query clause is folded
     assert dict(zip(with_vocabulary, after[len(cases):])) == with_vocabulary

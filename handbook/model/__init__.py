@@ -6,7 +6,7 @@ files; :mod:`.loader` runs them in order and :func:`load` returns the :class:`Mo
 
     base            limits, patterns, Problem/ContentError, Source (a TOML file and its lines)
     records         the records (Plan, Item, Situation, Wizard, Model, ...)
-    plans, items, situations, pictograms, glossary, communes, wizard, strings
+    plans, items, situations, pictograms, glossary, lexicon, communes, wizard, strings
                     each kind's files, validated (the procedure: handbook.procedure)
     commune_folder  a commune's own plan in content/communes/ID/
     narrow          one commune's handbook (for_commune)
@@ -17,11 +17,11 @@ from .base import (BLOCK_KINDS, CITATION_RE, COMMUNE_ENV, COMMUNE_KINDS, HEADING
                    Problem, Source)
 from .loader import _Loader, commune_from_env, load
 from .narrow import for_commune
-from .records import (Block, Citation, Commune, IconSet, Item, Model, Pictogram, Plan, Question, Rule, Situation,
-                      Term, Wizard, WizardPath, anchor, parse_citation, readings_of)
+from .records import (Block, Citation, Commune, Concept, IconSet, Item, Model, Pictogram, Plan, Question, Rule, Situation,
+                      Term, Wizard, WizardPath, anchor, fold, folded_words, Lexicon, parse_citation, readings_of)
 
 __all__ = ["BLOCK_KINDS", "CITATION_RE", "COMMUNE_ENV", "COMMUNE_KINDS", "HEADING_KINDS", "ID_RE", "MAX_FILE_BYTES",
            "MAX_TEXT_CHARS", "NON_CITABLE", "QUESTIONS", "SECTION_RE", "SHORT_WORDS", "UNTRANSLATED",
            "ContentError", "Problem", "Source", "_Loader", "commune_from_env", "load", "for_commune", "Block",
-           "Citation", "Commune", "IconSet", "Item", "Model", "Pictogram", "Plan", "Question", "Rule", "Situation",
-           "Term", "Wizard", "WizardPath", "anchor", "parse_citation", "readings_of"]
+           "Citation", "Commune", "Concept", "IconSet", "Item", "Model", "Pictogram", "Plan", "Question", "Rule", "Situation",
+           "Term", "Wizard", "WizardPath", "anchor", "fold", "folded_words", "Lexicon", "parse_citation", "readings_of"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import procedure as procedure_module
-from . import communes, glossary, items, pictograms, plans, situations, strings, wizard
+from . import communes, glossary, items, lexicon, pictograms, plans, situations, strings, wizard
 from .base import COMMUNE_ENV, KIOSK_IDLE, REFERENCE_NOTE, VOICE_RE, ContentError, Problem, Source, _is_kind, _kind_name, _leaves
 from .narrow import for_commune
 from .records import Citation, Model, parse_citation
@@ -160,6 +160,7 @@ class _Loader:
         self.items = self.tracked("items", lambda: items.load(self))
         self.situations = self.tracked("situations", lambda: situations.load(self))
         self.glossary = glossary.load(self)
+        self.lexicon = lexicon.load(self)
         self.communes = communes.load(self)
         self.wizard = self.tracked("wizard", lambda: wizard.load(self))
         self.procedure = self.tracked("procedure", lambda: procedure_module.load(
@@ -172,7 +173,8 @@ class _Loader:
         return Model(self.root, languages, phases, self.plans, self.items, self.situations,
                      self.glossary, self.communes, self.wizard, self.procedure, self.icon_sets, self.pictograms,
                      self.kiosk_idle_seconds, self.strings, untranslated=self.untranslated,
-                     required=self.required_count, owned=self.owned, voices=self.voices)
+                     required=self.required_count, owned=self.owned, voices=self.voices,
+                     lexicon=self.lexicon)
 
 
     def secondary_checks(self) -> None:

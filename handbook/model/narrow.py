@@ -82,6 +82,7 @@ def for_commune(model: Model, commune_id: str) -> Model:
     return replace(model, plans={pid: p for pid, p in model.plans.items() if pid in keep}, items=items,
                    situations=situations, communes={commune.id: commune}, commune=commune,
                    glossary={tid: replace(t, seen_in=own(t.seen_in)) for tid, t in model.glossary.items()},
+                   lexicon=model.lexicon.narrowed(guides, situations, model.glossary),
                    wizard=narrowed_wizard,
                    procedure=procedure_module.narrow(model.procedure, items, conditions, cites))
 

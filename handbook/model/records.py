@@ -3,6 +3,8 @@ communes, the wizard, and the whole :class:`Model` (what every page is rendered 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +91,79 @@ class Situation:
 class Term:
     id: str
     seen_in: tuple[Citation, ...]
+
+
+def fold(text: str) -> str:
+    """Lower case, without diacritics: "Người GIÀ" → "nguoi gia" (as the site's search folds)."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+
+
+def folded_words(text: str) -> tuple[str, ...]:
+    """The folded words of ``text``, punctuation dropped: "Mất CCCD!" → ("mat", "cccd")."""
+    return tuple(re.findall(r"[^\W_]+", fold(text)))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One of the field's notions (content/lexicon.toml): the words people say for it, per
+    language, and the guides and glossary terms it leads to."""
+    id: str
+    guides: tuple[str, ...]
+    terms: tuple[str, ...]
+    words: tuple[tuple[str, tuple[str, ...]], ...]  # (language, its words); a language may have none
+
+    def words_in(self, lang: str) -> tuple[str, ...]:
+        return dict(self.words).get(lang, ())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words people say, each leading to one concept (content/lexicon.toml)."""
+    concepts: tuple[Concept, ...] = ()
+
+    def words_of_guide(self, guide: str, lang: str) -> list[str]:
+        """The everyday words, in ``lang``, of every concept whose guide is ``guide``: its first
+        guide (the others stand in for it where a commune's handbook lacks it, see narrowed)."""
+        return [w for c in self.concepts if c.guides[:1] == (guide,) for w in c.words_in(lang)]
+
+    def words_of_term(self, term: str, lang: str) -> list[str]:
+        return [w for c in self.concepts if term in c.terms for w in c.words_in(lang)]
+
+    def concept_ids(self, text: str, lang: str | None = None) -> list[str]:
+        """The concepts ``text`` speaks of, in the order it names them, each once: its words
+        are matched folded (with or without diacritics), whole words only, the longest phrase
+        first ("mù chữ" is not-reading, not "mù" blind). ``lang`` None: the words of every
+        language. For matching by meaning (a commune's plan to the known situations)."""
+        phrases: dict[tuple[str, ...], str] = {}
+        for concept in self.concepts:
+            for language, words in concept.words:
+                if lang is None or language == lang:
+                    for word in words:
+                        phrases.setdefault(folded_words(word), concept.id)
+        longest = max((len(p) for p in phrases), default=0)
+        tokens = folded_words(text)
+        found: list[str] = []
+        at = 0
+        while at < len(tokens):
+            for size in range(min(longest, len(tokens) - at), 0, -1):
+                concept = phrases.get(tokens[at:at + size])
+                if concept is not None:
+                    if concept not in found:
+                        found.append(concept)
+                    at += size
+                    break
+            else:
+                at += 1
+        return found
+
+    def narrowed(self, guides: dict[str, str], situations, glossary) -> "Lexicon":
+        """For one commune's handbook: each concept leads to the guides and terms it still has
+        (a known guide to the commune's own guide for it, ``guides``)."""
+        return Lexicon(tuple(
+            Concept(c.id, tuple(dict.fromkeys(g for g in (guides.get(x, x) for x in c.guides) if g in situations)),
+                    tuple(t for t in c.terms if t in glossary), c.words)
+            for c in self.concepts))
 
 
 @dataclass(frozen=True)
@@ -207,6 +282,8 @@ class Model:
     # per language: the speech engine voice that reads it aloud (content/handbook.toml [voices]);
     # a language without one is spoken through recordings only
     voices: dict[str, str] = field(default_factory=dict)
+    # the words people say for the field's notions, leading to guides and terms (content/lexicon.toml)
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     def centre(self, lang: str, commune: Commune) -> str:
         """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""
