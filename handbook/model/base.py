@@ -45,7 +45,7 @@ KIOSK_IDLE = (10, 3600)  # seconds: time to read, and a kiosk that still forgets
 PLACEHOLDERS = {"site_name_commune": {"site", "kind", "name"}, "contacts_centre": {"kind", "name"},
                 "contacts_missing": {"kind", "name"}, "wizard_step_of": {"n", "total"},
                 "rules_outage_text": {"phase"}, "rules_path_applies": {"title"}, "offline_save": {"size", "stored"},
-                "offline_full": {"needed"}}
+                "offline_full": {"needed"}, "kiosk_idle_seconds": {"n"}}
 
 # --------------------------------------------------------------------------- errors
 
