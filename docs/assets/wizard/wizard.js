@@ -129,7 +129,7 @@ function init(root) {
     const last = root.querySelector(".hb-result-step .hb-result");
     const px = last.getBoundingClientRect().bottom + window.scrollY;
     const margin = 3; // mm, as receipt.css's page margin
-    const length = Math.ceil(px * 25.4 / 96 + 2 * margin + 4); // a little room for rounding
+    const length = Math.ceil(px * 25.4 / 96 + 2 * margin + 2); // a little room for rounding
     const page = element("style", "", `@page { size: 80mm ${length}mm; margin: ${margin}mm; }`);
     page.id = "hb-receipt-page";
     document.body.append(page); // after every stylesheet: its page size wins
