@@ -260,16 +260,17 @@ def test_listen_plays_offline_on_the_kiosk_and_on_a_phone(browser, server, model
     context.set_offline(True)
     page.reload()
     page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=60_000)
-    listen = page.locator('.hb-choice-wrap:has([data-answer="elderly"]) .hb-listen')
+    # one control reads the screen: the question, then each answer, marking the tile being read
+    listen = page.locator('[data-step="who"] .hb-listen--question')
     listen.click()
     assert listen.get_attribute("aria-pressed") == "true"
-    page.wait_for_selector('.hb-choice-wrap:has([data-answer="elderly"]) .hb-listen[data-listen="ended"]',
-                           state="attached", timeout=30_000)
-    # the support slip: each sentence
+    page.wait_for_selector('[data-step="who"] .hb-choice[data-speaking]', state="attached", timeout=30_000)
+    page.wait_for_selector('[data-step="who"] .hb-listen--question[data-listen="ended"]', state="attached",
+                           timeout=60_000)
+    # the support slip, whole
     complete_wizard(page, who=["elderly"], situation=["no-id-papers"])
-    line = page.locator(".hb-slip__line .hb-listen").first
-    line.click()
-    page.wait_for_selector('.hb-slip__line .hb-listen[data-listen="ended"]', state="attached", timeout=30_000)
+    page.locator(".hb-listen--slip").click()
+    page.wait_for_selector('.hb-listen--slip[data-listen="ended"]', state="attached", timeout=60_000)
     # read each screen aloud: asked for once, then every screen speaks as it appears
     page.click('[data-go="restart"]')
     page.click(".hb-read-aloud")
