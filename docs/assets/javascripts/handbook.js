@@ -80,6 +80,7 @@
     if (button) {
       button.href = home.href;
       button.hidden = false;
+      button.closest(".hb-kiosk-back").hidden = false;
     }
     const idle = (Number(button?.dataset.kioskIdle) || 90) * 1000;
     let last = Date.now();
