@@ -63,8 +63,14 @@ def test_every_kiosk_string_has_vietnamese_audio(built, model, site):
 def test_pages_offer_to_listen_to_what_they_show(built, model, site):
     kiosk = (site / "kiosk" / "index.html").read_text(encoding="utf-8")
     controls = re.findall(r'<button type="button" class="hb-listen[^"]*" data-clips="([0-9a-f ]+)"', kiosk)
-    answers = [a for q in model.wizard.questions for a in q.answers]
-    assert len(controls) == len(model.wizard.questions) + len(answers)
+    # one control per question reads the screen: the question, its hint, then every answer; each tile
+    # names its answer's clip (data-speaks), so it is marked while read and can say it when touched
+    clip = built.clips["vi"]
+    assert [c.split() for c in controls] == [
+        [clip[f"questions.{q.id}.title"], clip[f"questions.{q.id}.hint"], *(clip[f"answers.{a}.label"] for a in q.answers)]
+        for q in model.wizard.questions]
+    speaks = dict(re.findall(r'data-answer="([a-z-]+)" aria-pressed="false" data-speaks="([0-9a-f]+)"', kiosk))
+    assert speaks == {a: clip[f"answers.{a}.label"] for q in model.wizard.questions for a in q.answers}
     for clips in controls:
         for name in clips.split():
             assert (site / audio.AUDIO_DIR / f"{name}.webm").is_file()
