@@ -85,6 +85,7 @@ KIOSK_UI = (
     "offline_update", "offline_reload", "offline_saved", "offline_failed",
     "untranslated_notice", "draft_notice",
     "listen", "listen_stop", "listen_all", "read_aloud",
+    "kiosk_wait", "kiosk_idle_title", "kiosk_idle_text", "kiosk_idle_stay",
 )
 
 

@@ -215,6 +215,10 @@ class Renderer:
                     f'aria-label="{spoken}" hidden>{SPEAKER}<span class="hb-listen__label">{html_escape(word)}'
                     "</span></button>")
 
+        def clip(key: str) -> str:
+            """The name of the spoken clip of a string (empty without audio)."""
+            return self.clips.get(lang, {}).get(key, "")
+
         def absolute(target: str) -> str:
             """The public URL of a page in this language (for QR codes and printed copies)."""
             prefix = "" if lang == model.reference else f"{lang}/"
@@ -236,17 +240,17 @@ class Renderer:
             return (", " if joiner == "," else f" {md_escape(joiner)} ").join(condition(v) for v in values)
 
         if template == "wizard.md.j2":
-            context = {**context, "wizard_config": self.wizard_config(lang, t, url, asset)}
+            context = {**context, "wizard_config": self.wizard_config(lang, t, url, asset, context.get("kiosk", False))}
         return self.env.get_template(template).render(
             model=model, lang=lang, t=t, link=link, url=url, cite=cite, anchor=anchor,
             commune_kind=commune_kind, path=path, citation=Citation, pic=pic, cite_html=cite_html, asset=asset,
-            listen=listen, answer_pairs=self.answer_pairs,
+            listen=listen, clip=clip, answer_pairs=self.answer_pairs,
             absolute=absolute, qr=qr_svg, communes_of=communes_of, condition=condition, conditions_text=conditions_text, zip=zip,
             reference=model.reference, is_translation=lang != model.reference,
             reference_link=self.reference_link(path, lang), **context,
         )
 
-    def wizard_config(self, lang: str, t, url, asset) -> dict:
+    def wizard_config(self, lang: str, t, url, asset, kiosk: bool = False) -> dict:
         """What the wizard page's script needs to show a result: labels and links (the rules and
         the checklist texts come from the engine itself)."""
         model = self.model
@@ -276,7 +280,7 @@ class Renderer:
             # the clips of what the script draws: the result, the slip, the engine's notices
             "audio": {key: name for key, name in clips.items()
                       if key.startswith(("answers.", "slip_lines.", "paths.", "items.", "conflicts.", "provisos.", "ui.slip_",
-                                         "ui.wizard_"))},
+                                         "ui.wizard_", "ui.kiosk_"))},
             "questions": [q.id for q in model.wizard.questions],
             "cites": cites,
             "answers": answers,
@@ -284,9 +288,13 @@ class Renderer:
             "paths": {p.id: t("paths", p.id, "title") for p in model.wizard.paths},
             "plans": {p: t("plans", p, "short") for p in model.plans} if len(model.plans) > 1 else {},
             "rules": url("wizard/rules.md"),
+            # the staff wizard in the authoritative language, which the counter officer reads: the
+            # slip's QR code opens it with the same answers (in the fragment: never sent anywhere)
+            "staff": asset(page_url("wizard/index.md")),
             "text": {**{key: t("ui", f"wizard_{key}") for key in keys},
                      **{f"slip_{key}": t("ui", f"slip_{key}") for key in slip},
                      "reading": t("ui", "rules_reading"),
+                     **({key: t("ui", key) for key in ("slip_qr", "kiosk_wait")} if kiosk else {}),
                      "listen": t("ui", "listen"), "listen_all": t("ui", "listen_all"),
                      **{key: t("ui", key) for key in ("offline_save", "offline_saving",
                                                       "offline_saved", "offline_failed",

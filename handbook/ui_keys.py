@@ -48,4 +48,5 @@ UI_KEYS = (
     "slip_title", "slip_chosen", "slip_lead", "slip_counter", "slip_needs", "slip_path",
     "slip_print_receipt", "slip_print_a4", "slip_none",
     "listen", "listen_stop", "listen_all", "read_aloud",
+    "kiosk_wait", "kiosk_idle_title", "kiosk_idle_text", "kiosk_idle_seconds", "kiosk_idle_stay", "slip_qr",
 )

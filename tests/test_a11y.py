@@ -57,3 +57,28 @@ def test_wizard_steps_and_result_have_no_axe_violations(browser, server, viewpor
     page.wait_for_selector(".hb-result .hb-item")
     assert violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 1080, "height": 1920}],
+                         ids=lambda v: f"{v['width']}x{v['height']}")
+def test_kiosk_steps_slip_idle_warning_and_guide_have_no_axe_violations(browser, server, viewport):
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/kiosk/")
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=60_000)
+    page.click('.hb-choice[data-answer="elderly"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('.hb-choice[data-answer="no-id-papers"]')
+    page.click('[data-step="situation"] [data-go="next"]')
+    assert violations(page) == []
+    page.click('[data-step="summary"] [data-go="result"]')
+    page.wait_for_selector(".hb-result .hb-slip__qr")
+    assert violations(page) == []
+    page.evaluate("document.getElementById('hb-wizard').dataset.kioskIdle = '30'")
+    page.wait_for_selector(".hb-idle", state="visible", timeout=40_000)
+    assert violations(page) == []
+    page.click(".hb-idle__stay")
+    page.click(".hb-kiosk-tiles a >> nth=0")
+    page.wait_for_url("**/?kiosk")
+    assert violations(page) == []
+    context.close()

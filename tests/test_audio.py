@@ -63,8 +63,14 @@ def test_every_kiosk_string_has_vietnamese_audio(built, model, site):
 def test_pages_offer_to_listen_to_what_they_show(built, model, site):
     kiosk = (site / "kiosk" / "index.html").read_text(encoding="utf-8")
     controls = re.findall(r'<button type="button" class="hb-listen[^"]*" data-clips="([0-9a-f ]+)"', kiosk)
-    answers = [a for q in model.wizard.questions for a in q.answers]
-    assert len(controls) == len(model.wizard.questions) + len(answers)
+    # one control per question reads the screen: the question, its hint, then every answer; each tile
+    # names its answer's clip (data-speaks), so it is marked while read and can say it when touched
+    clip = built.clips["vi"]
+    assert [c.split() for c in controls] == [
+        [clip[f"questions.{q.id}.title"], clip[f"questions.{q.id}.hint"], *(clip[f"answers.{a}.label"] for a in q.answers)]
+        for q in model.wizard.questions]
+    speaks = dict(re.findall(r'data-answer="([a-z-]+)" aria-pressed="false" data-speaks="([0-9a-f]+)"', kiosk))
+    assert speaks == {a: clip[f"answers.{a}.label"] for q in model.wizard.questions for a in q.answers}
     for clips in controls:
         for name in clips.split():
             assert (site / audio.AUDIO_DIR / f"{name}.webm").is_file()
@@ -260,16 +266,17 @@ def test_listen_plays_offline_on_the_kiosk_and_on_a_phone(browser, server, model
     context.set_offline(True)
     page.reload()
     page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=60_000)
-    listen = page.locator('.hb-choice-wrap:has([data-answer="elderly"]) .hb-listen')
+    # one control reads the screen: the question, then each answer, marking the tile being read
+    listen = page.locator('[data-step="who"] .hb-listen--question')
     listen.click()
     assert listen.get_attribute("aria-pressed") == "true"
-    page.wait_for_selector('.hb-choice-wrap:has([data-answer="elderly"]) .hb-listen[data-listen="ended"]',
-                           state="attached", timeout=30_000)
-    # the support slip: each sentence
+    page.wait_for_selector('[data-step="who"] .hb-choice[data-speaking]', state="attached", timeout=30_000)
+    page.wait_for_selector('[data-step="who"] .hb-listen--question[data-listen="ended"]', state="attached",
+                           timeout=60_000)
+    # the support slip, whole
     complete_wizard(page, who=["elderly"], situation=["no-id-papers"])
-    line = page.locator(".hb-slip__line .hb-listen").first
-    line.click()
-    page.wait_for_selector('.hb-slip__line .hb-listen[data-listen="ended"]', state="attached", timeout=30_000)
+    page.locator(".hb-listen--slip").click()
+    page.wait_for_selector('.hb-listen--slip[data-listen="ended"]', state="attached", timeout=60_000)
     # read each screen aloud: asked for once, then every screen speaks as it appears
     page.click('[data-go="restart"]')
     page.click(".hb-read-aloud")

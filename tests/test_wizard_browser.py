@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -160,14 +161,80 @@ def test_without_javascript_every_answer_leads_to_a_guide(browser, server, model
 
 
 def test_nothing_personal_is_kept(page, server):
+    """The answers and the step live in the page's URL fragment only (never sent, no new history
+    entry), so a reload or a language switch keeps them; Restart clears them; nothing is stored."""
     open_wizard(page, server)
     start_url = page.url
+    entries = page.evaluate("history.length")
     complete_wizard(page, who=["elderly"])
-    assert page.url == start_url
+    base, _, fragment = page.url.partition("#")
+    assert base == start_url and parse_qs(fragment) == {"who": ["elderly"], "step": ["result"]}
+    assert page.evaluate("history.length") == entries  # replaced, never pushed
     stored = page.evaluate("""async () => ({
         local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
         dbs: indexedDB.databases ? (await indexedDB.databases()).length : 0})""")
     assert stored == {"local": 0, "session": 0, "cookies": "", "dbs": 0}
+    page.click('[data-go="restart"]')
+    assert page.url == start_url
+
+
+def test_a_language_switch_keeps_the_answers_and_the_step(page, server, model):
+    open_wizard(page, server)
+    page.click('.hb-choice[data-answer="elderly"]')
+    page.click('.hb-choice[data-answer="hearing"]')
+    page.click('[data-step="who"] [data-go="next"]')
+    page.click('.hb-choice[data-answer="outage"]')
+    # the header's language selector, as a person uses it
+    page.locator(".md-header .md-select").first.hover()
+    page.locator('.md-header a.md-select__link[hreflang="en"]').click()
+    page.wait_for_url(re.compile(r"/en/wizard/#"))
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=READY)
+    assert page.get_attribute(".hb-step:not([hidden])", "data-step") == "situation"
+    assert page.eval_on_selector_all('.hb-choice[aria-pressed="true"]', "els => els.map(e => e.dataset.answer)") \
+        == ["elderly", "hearing", "outage"]
+    page.click('[data-step="situation"] [data-go="next"]')
+    page.click('[data-step="summary"] [data-go="result"]')
+    assert shown_result(page)[0] == Engine(export(model)).decide(["elderly", "hearing"], ["outage"], "en")["path"]["id"]
+    # an answer the wizard does not know, in a hand-made address, is ignored
+    page.goto(f"{server}/wizard/#who=elderly,nobody&situation=&step=summary")
+    assert page.get_attribute(".hb-step:not([hidden])", "data-step") == "summary"
+    assert page.eval_on_selector_all('.hb-choice[aria-pressed="true"]', "els => els.map(e => e.dataset.answer)") \
+        == ["elderly"]
+
+
+@pytest.mark.parametrize("path", ["/wizard/", "/kiosk/"])
+def test_the_way_on_stays_in_view_on_a_phone(browser, server, path):
+    """At 360x740 nine tall tiles used to push "Next" three screens down: a sticky bar keeps it."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True)
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=READY)
+    uncovered = """(sel) => { const el = document.querySelector(sel), r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return r.top >= 0 && r.bottom <= innerHeight && (el === hit || el.contains(hit)); }"""
+    for step, answers, way_on in (("who", ["elderly", "poor-household"], '[data-step="who"] [data-go="next"]'),
+                                  ("situation", ["outage"], '[data-step="situation"] [data-go="next"]'),
+                                  ("summary", [], '[data-step="summary"] [data-go="result"]')):
+        for answer in answers:  # tiles further down: the page scrolls, the way on stays
+            page.click(f'.hb-choice[data-answer="{answer}"]')
+        assert page.evaluate(uncovered, way_on), f"{step}: the way on is not in view"
+        page.click(way_on)
+    context.close()
+
+
+def test_a_guides_first_screen_on_a_phone_shows_what_to_do(browser, server, model):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for sid in model.situations:
+        page.goto(f"{server}/guides/{sid}/")
+        for part in (".hb-strip__panel img", ".hb-strip__label"):  # the first key step: picture and words
+            box = page.locator(part).first.bounding_box()
+            assert box["y"] + box["height"] <= 740, f"{sid}: the first key step is below the fold"
+        # the text-size buttons stay clear of the title (its stacked accents rise above its box)
+        buttons = page.locator(".hb-textsize").bounding_box()
+        title = page.locator("article h1").first.bounding_box()
+        assert buttons["y"] + buttons["height"] + 4 <= title["y"], sid
+    context.close()
 
 
 # ---- the same table of cases in Pyodide and in CPython ---------------------------------------

@@ -46,7 +46,8 @@ PLACEHOLDERS = {"site_name_commune": {"site", "kind", "name"}, "contacts_centre"
                 "contacts_missing": {"kind", "name"}, "wizard_step_of": {"n", "total"},
                 "rules_outage_text": {"phase"}, "rules_path_applies": {"title"}, "offline_save": {"size", "stored"},
                 "offline_full": {"needed"}, "rules_pair_path": {"title"}, "rules_pair_ways": {"stages"},
-                "rules_pair_excluded": {"items", "reason"}, "rules_pair_proviso": {"stage", "label"}}
+                "rules_pair_excluded": {"items", "reason"}, "rules_pair_proviso": {"stage", "label"},
+                "kiosk_idle_seconds": {"n"}}
 
 # --------------------------------------------------------------------------- errors
 

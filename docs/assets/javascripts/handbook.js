@@ -51,6 +51,8 @@
   // mode, also those drawn later (results, search results).
   const fromKiosk = new URLSearchParams(location.search).has("kiosk");
   if (fromKiosk || document.querySelector('#hb-wizard[data-kiosk="true"]')) {
+    // the citizen's view (handbook.css): no search, no menus, no staff navigation, large
+    document.documentElement.classList.add("hb-kiosk");
     const keepKiosk = (link) => {
       const target = new URL(link.href, location.href);
       if (target.origin === location.origin && !target.pathname.endsWith("/kiosk/")
@@ -70,6 +72,7 @@
 
   // A page opened from the lookup kiosk (?kiosk): a big way back, and back by itself when idle.
   if (fromKiosk) {
+    document.documentElement.classList.add("hb-kiosk-view"); // a citizen's page: handbook.css
     // the theme's logo links to this language's home page; the kiosk is beside it
     const languageHome = new URL(document.querySelector("a.md-logo")?.getAttribute("href") || ".", location.href);
     const home = new URL("kiosk/", `${languageHome.origin}${languageHome.pathname.replace(/\/?$/, "/")}`);
@@ -77,6 +80,7 @@
     if (button) {
       button.href = home.href;
       button.hidden = false;
+      button.closest(".hb-kiosk-back").hidden = false;
     }
     const idle = (Number(button?.dataset.kioskIdle) || 90) * 1000;
     let last = Date.now();
@@ -97,7 +101,13 @@
     : player.canPlayType("audio/mpeg") ? "mp3" : "";
   const clipUrl = (name) => new URL(`assets/audio/${name}.${format}`, root).href;
   const listening = { button: null, queue: [], done: null };
+  // what is being read is marked: an element with data-speaks="CLIP" gets data-speaking while it plays
+  const mark = (name) => {
+    for (const el of document.querySelectorAll("[data-speaking]")) el.removeAttribute("data-speaking");
+    if (name) for (const el of document.querySelectorAll(`[data-speaks="${CSS.escape(name)}"]`)) el.setAttribute("data-speaking", "");
+  };
   const settle = (state) => {
+    mark(null);
     const { button, done } = listening;
     listening.button = null;
     listening.queue = [];
@@ -111,6 +121,7 @@
   const next = () => {
     const name = listening.queue.shift();
     if (!name) { settle("ended"); return; }
+    mark(name);
     player.src = clipUrl(name);
     player.play().catch(() => settle("failed"));
   };

@@ -1,7 +1,11 @@
 // The wizard page: one question per screen, a summary, then the result from the engine, which
 // runs in Pyodide in a module worker started here (and only on this page).
-// Answers live in this closure only: nothing is stored, nothing goes into the URL.
+// Answers live in this closure. The staff wizard also writes them, and the step, into the page's
+// own URL fragment (#who=…&situation=…&step=…, with history.replaceState: no new history entry,
+// never sent to a server, nothing stored), so that a language switch or a reload keeps them and a
+// support slip's QR code can open the same procedure; Restart clears it. The kiosk keeps nothing.
 // The root element carries the engine's state: data-engine="loading|ready|failed".
+import { qrSvg } from "./qr.mjs";
 
 const root = document.getElementById("hb-wizard");
 if (root) init(root);
@@ -22,6 +26,7 @@ function init(root) {
   const locale = window.hbLocale?.(config.lang) ?? "vi-VN";
   const readAloud = document.querySelector(".hb-read-aloud");
   let current = 0;
+  let closeIdle = null; // the kiosk's "are you still there?" warning (setupKiosk)
 
   for (const el of document.querySelectorAll(".hb-nojs")) el.hidden = true;
   root.hidden = false;
@@ -34,6 +39,9 @@ function init(root) {
       if (chosen.has(answer)) chosen.delete(answer);
       else chosen.add(answer);
       button.setAttribute("aria-pressed", String(chosen.has(answer)));
+      // reading aloud: a touched tile says its answer (the screen's control reads them all)
+      if (listen && reading() && button.dataset.speaks) listen.play([button.dataset.speaks]);
+      remember();
     });
   }
 
@@ -51,6 +59,7 @@ function init(root) {
   function show(index) {
     current = Math.max(0, Math.min(index, steps.length - 1));
     const name = steps[current];
+    remember();
     for (const section of root.querySelectorAll("[data-step]")) {
       section.hidden = section.dataset.step !== name;
     }
@@ -78,9 +87,11 @@ function init(root) {
     return button;
   }
 
+  const reading = () => readAloud?.getAttribute("aria-pressed") === "true";
+
   // Read aloud, one screen after another, only once the person has asked for it on this kiosk
   function speakScreen(section) {
-    if (!listen || readAloud?.getAttribute("aria-pressed") !== "true" || !section) return;
+    if (!listen || !reading() || !section) return;
     // the slip is read whole (its control for all of it), not sentence by sentence as well
     const whole = section.querySelector(".hb-listen--slip");
     const names = (whole ? [whole] : [...section.querySelectorAll(".hb-listen")])
@@ -99,19 +110,34 @@ function init(root) {
     });
   }
 
-  // The kiosk prints the citizen's slip on the receipt printer (80 mm) or on A4: receipt.css is
-  // turned on for that one print.
+  // The kiosk prints the citizen's slip on the receipt printer (80 mm) or on A4. For the receipt,
+  // receipt.css lays the page out as it will print (on screen too, for that moment), the slip is
+  // measured, and the paper is cut to its length: an 80 mm strip as long as its content.
   function print(paper) {
-    const receipt = document.getElementById("hb-receipt-css");
-    if (receipt) {
-      receipt.media = paper === "receipt" ? "print" : "not all";
-      window.addEventListener("afterprint", () => { receipt.media = "not all"; }, { once: true });
-    }
+    preparePrint(paper);
+    window.addEventListener("afterprint", () => preparePrint(null), { once: true });
     window.print();
+  }
+
+  function preparePrint(paper) {
+    const receipt = document.getElementById("hb-receipt-css");
+    document.getElementById("hb-receipt-page")?.remove();
+    if (!receipt) return;
+    receipt.media = paper === "receipt" ? "all" : "not all";
+    document.documentElement.classList.toggle("hb-receipt", paper === "receipt");
+    if (paper !== "receipt") return;
+    const last = root.querySelector(".hb-result-step .hb-result");
+    const px = last.getBoundingClientRect().bottom + window.scrollY;
+    const margin = 3; // mm, as receipt.css's page margin
+    const length = Math.ceil(px * 25.4 / 96 + 2 * margin + 2); // a little room for rounding
+    const page = element("style", "", `@page { size: 80mm ${length}mm; margin: ${margin}mm; }`);
+    page.id = "hb-receipt-page";
+    document.body.append(page); // after every stylesheet: its page size wins
   }
 
   function restart() {
     listen?.stop();
+    closeIdle?.();
     for (const chosen of Object.values(answers)) chosen.clear();
     for (const button of root.querySelectorAll(".hb-choice")) button.setAttribute("aria-pressed", "false");
     resultBox.replaceChildren();
@@ -129,7 +155,18 @@ function init(root) {
   function fillSummary() {
     for (const span of root.querySelectorAll(".hb-summary__answers")) {
       const list = chosenList(span.dataset.question);
-      span.textContent = list.length ? list.map((a) => config.answers[a].label).join("; ") : text.none;
+      if (!kiosk || !list.length) {
+        span.textContent = list.length ? list.map((a) => config.answers[a].label).join("; ") : text.none;
+        continue;
+      }
+      span.replaceChildren(...list.map((a) => { // at the kiosk: each answer with its picture
+        const chip = element("span", "hb-summary__answer");
+        const pic = element("img", "hb-summary__pic");
+        pic.src = config.answers[a].pictogram;
+        pic.alt = "";
+        chip.append(pic, element("span", "", config.answers[a].label));
+        return chip;
+      }));
     }
   }
 
@@ -222,10 +259,12 @@ function init(root) {
   }
 
   async function compute() {
+    const wait = root.querySelector(".hb-wait"); // the kiosk says "please wait" only while it matters
+    if (wait) wait.hidden = engine.state !== "loading";
     if (engine.state !== "ready") {
       const waiting = document.createElement("p");
       waiting.textContent = engine.state === "loading" ? text.waiting : text.failed;
-      resultBox.replaceChildren(waiting);
+      resultBox.replaceChildren(...(kiosk && engine.state === "loading" ? [] : [waiting]));
       if (engine.state === "failed") showFallback(text.failed);
       return;
     }
@@ -265,8 +304,9 @@ function init(root) {
     const span = element("span", "hb-sources");
     for (const id of list) {
       const cite = config.cites[id];
-      const link = element("a", "hb-cite", cite ? cite.label : id);
-      if (cite) link.href = withKiosk(cite.href);
+      // at the kiosk a citation is printed text, not a link into the plans (no target to tap)
+      const link = element(kiosk ? "span" : "a", "hb-cite", cite ? cite.label : id);
+      if (cite && !kiosk) link.href = withKiosk(cite.href);
       link.dataset.cite = id;
       span.append(link, " ");
     }
@@ -410,9 +450,7 @@ function init(root) {
       }
       const li = element("li", "hb-slip__line", `${line.text} `);
       li.dataset.slip = line.id;
-      const one = listenButton([`slip_lines.${line.id}.text`], text.listen, line.text);
-      if (one) li.append(one, " ");
-      li.append(sources(line.sources));
+      li.append(sources(line.sources)); // heard with the whole slip (its one listen control)
       lines.append(li);
     }
     box.append(result.slip.length ? lines : element("p", "hb-slip__line", text.slip_none));
@@ -438,9 +476,64 @@ function init(root) {
       path.append(sources(result.path.sources));
       counter.append(path);
     }
+    // the officer scans this to open the staff procedure of the same answers on a phone: they
+    // travel in the address's fragment, which the phone never sends to a server
+    const address = staffAddress();
+    const code = element("figure", "hb-slip__qr");
+    code.dataset.href = address;
+    code.append(qrSvg(address), element("figcaption", "", text.slip_qr));
+    counter.append(code);
     box.append(counter);
     return [box];
   }
+
+  // ---- answers in the URL fragment (the staff wizard; the slip's QR code) --------------------
+
+  function fragment(step) {
+    const params = new URLSearchParams();
+    for (const question of config.questions) params.set(question, chosenList(question).join(","));
+    params.set("step", step);
+    return `#${params.toString().replaceAll("%2C", ",")}`;
+  }
+
+  function staffAddress() {
+    // the staff wizard of this site, wherever it is served from (the page's own origin)
+    return new URL(config.staff, location.href).href.split("#")[0] + fragment("result");
+  }
+
+  function remember() {
+    if (kiosk) return; // the kiosk keeps nothing, not even in its address
+    const empty = !config.questions.some((q) => answers[q].size) && current === 0;
+    const url = location.href.split("#")[0] + (empty ? "" : fragment(steps[current]));
+    if (url !== location.href) history.replaceState(history.state, "", url);
+  }
+
+  function recall() {
+    if (kiosk || !location.hash.includes("=")) return false;
+    const params = new URLSearchParams(location.hash.slice(1));
+    let any = false;
+    for (const question of config.questions) {
+      for (const answer of (params.get(question) || "").split(",")) {
+        const button = root.querySelector(`.hb-choice[data-question="${question}"][data-answer="${CSS.escape(answer)}"]`);
+        if (!button) continue; // unknown or mistyped: ignored
+        answers[question].add(answer);
+        button.setAttribute("aria-pressed", "true");
+        any = true;
+      }
+    }
+    const step = steps.indexOf(params.get("step"));
+    if (!any && step < 0) return false;
+    fillSummary();
+    show(step < 0 ? 0 : step);
+    return true;
+  }
+
+  // the language switch leads to the same page in another language: with the same answers
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[hreflang]");
+    if (!link || kiosk || !location.hash.includes("=")) return;
+    link.href = link.href.split("#")[0] + location.hash;
+  }, true);
 
   // ---- offline: the runtime is saved on demand (it is several MB) -----------------------------
 
@@ -452,7 +545,7 @@ function init(root) {
     const size = (bytes) =>
       `${(bytes / 1e6).toLocaleString(locale, { maximumFractionDigits: 1 })} MB`;
     const saved = () => {
-      box.hidden = false;
+      box.hidden = kiosk; // the kiosk saves itself: nothing for the citizen to read
       status.textContent = text.offline_saved;
       button.hidden = true;
       root.dataset.offline = "saved";
@@ -471,7 +564,7 @@ function init(root) {
         status.textContent = data.reason === "storage"
           ? text.offline_full.replace("{needed}", size(data.needed))
           : text.offline_failed;
-        box.hidden = false;
+        box.hidden = kiosk;
         button.disabled = false;
       }
     });
@@ -501,21 +594,54 @@ function init(root) {
     for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
       window.addEventListener(type, touched, { passive: true, capture: true });
     }
+    // Before forgetting, ask: a dialog with one big button and a countdown (an alertdialog, which
+    // screen readers announce; spoken too when the screens are read aloud). Any touch keeps the
+    // session; the button says so in words.
+    const dialog = root.querySelector(".hb-idle");
+    const count = dialog?.querySelector(".hb-idle__count");
+    closeIdle = () => {
+      if (dialog?.open) dialog.close();
+      root.dataset.idle = "";
+    };
+    dialog?.querySelector(".hb-idle__stay").addEventListener("click", () => {
+      touched();
+      listen?.stop();
+      closeIdle();
+    });
+    dialog?.addEventListener("cancel", () => { touched(); root.dataset.idle = ""; }); // Escape
+    const forget = () => {
+      readAloud?.setAttribute("aria-pressed", "false"); // the next person chooses for themselves
+      restart();
+      window.hbResetTextSize?.();
+      window.scrollTo(0, 0);
+      last = Date.now();
+    };
     setInterval(() => {
       const idle = Number(root.dataset.kioskIdle) || 90; // read each time: it can be changed live
+      const warn = Math.min(20, Math.max(1, Math.floor(idle / 3))); // seconds of warning, within idle
       const inUse = current !== 0 || Object.values(answers).some((a) => a.size) || window.scrollY > 0
-        || document.documentElement.hasAttribute("data-text-size") || readAloud?.getAttribute("aria-pressed") === "true";
-      if (inUse && Date.now() - last > idle * 1000) {
-        readAloud?.setAttribute("aria-pressed", "false"); // the next person chooses for themselves
-        restart();
-        window.hbResetTextSize?.();
-        window.scrollTo(0, 0);
-        last = Date.now();
+        || document.documentElement.hasAttribute("data-text-size") || reading();
+      const quiet = (Date.now() - last) / 1000;
+      if (!inUse || quiet < idle - warn) {
+        if (root.dataset.idle) closeIdle(); // touched meanwhile: still here
+        return;
       }
-    }, 1000);
+      if (quiet >= idle) {
+        forget();
+        return;
+      }
+      if (!dialog) return;
+      count.textContent = count.dataset.text.replace("{n}", String(Math.ceil(idle - quiet)));
+      if (!root.dataset.idle) {
+        root.dataset.idle = "warning";
+        dialog.showModal();
+        if (listen && reading() && dialog.dataset.clips) listen.play(dialog.dataset.clips.split(" "));
+      }
+    }, 250);
   }
 
   setupOffline();
   setupKiosk();
+  recall(); // the staff wizard's answers and step, from its address (a language switch, a QR code)
   startEngine();
 }
