@@ -57,6 +57,8 @@ PYODIDE = ROOT / "node_modules" / "pyodide"
 # What the browser needs of the Pyodide package (no package index: the engine needs none; the
 # standard library is trimmed to the files listed in wizard/stdlib.txt).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+# the slip's QR code, drawn in the browser (docs/assets/wizard/qr.mjs imports it)
+QRCODE = ROOT / "node_modules" / "qrcode-generator" / "dist" / "qrcode.mjs"
 STDLIB_LIST = ROOT / "wizard" / "stdlib.txt"
 # The Python the browser runs: the same files as the command line and the tests.
 ENGINE_FILES = ("wizard/__init__.py", "wizard/engine.py", "wizard/browser.py")
@@ -378,6 +380,10 @@ def wizard_assets(model) -> dict[str, bytes]:
         raise PluginError(f"node_modules/pyodide: {', '.join(missing)} missing\n"
                           "    fix: run `make setup` (npm ci) to install the pinned Pyodide runtime")
     assets = {f"assets/pyodide/{name}": (PYODIDE / name).read_bytes() for name in PYODIDE_FILES}
+    if not QRCODE.is_file():
+        raise PluginError("node_modules/qrcode-generator/dist/qrcode.mjs is missing\n"
+                          "    fix: run `make setup` (npm ci) to install the pinned qrcode-generator")
+    assets["assets/wizard/qrcode.mjs"] = QRCODE.read_bytes()
     sources = trimmed_stdlib(PYODIDE / "python_stdlib.zip", STDLIB_LIST)
     assets["assets/wizard/stdlib.zip"] = compiled_stdlib(sources)
     lock = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
