@@ -324,3 +324,29 @@ def test_the_wizard_requests_nothing_from_another_origin(browser, server):
     context.close()
     assert any("pyodide.asm.wasm" in url for url in requests), "the worker's requests were not seen"
     assert all(url.startswith(server) or url.startswith("data:") for url in requests), requests
+
+
+def test_a_proviso_is_said_once_before_the_stages_it_governs(page, server, data):
+    """A merger question: the stages about the file are conditional; the checklist says so once,
+    right before the first of them, and the slip before the first of its lines they hold."""
+    result = Engine(data).decide(["elderly"], ["merger-questions"])
+    (proviso,) = result["provisos"]
+    governed = [s["id"] for s in result["stages"] if s["proviso"] == proviso["id"]]
+    open_wizard(page, server)
+    complete_wizard(page, ["elderly"], ["merger-questions"])
+    order = page.eval_on_selector_all(
+        ".hb-checklist .hb-proviso, .hb-checklist h4.hb-phase",
+        "els => els.map(e => e.matches('.hb-proviso') ? 'proviso:' + e.dataset.proviso : e.dataset.phase)")
+    assert order.count(f"proviso:{proviso['id']}") == 1
+    assert order[order.index(f"proviso:{proviso['id']}") + 1] == governed[0], order
+    assert all(order.index(s) > order.index(f"proviso:{proviso['id']}") for s in governed)
+    assert page.inner_text(".hb-checklist .hb-proviso").startswith(proviso["text"])
+    # the slip (the kiosk's view of the same result)
+    page.goto(f"{server}/kiosk/")
+    page.wait_for_selector("#hb-wizard[data-engine=ready]", timeout=READY)
+    complete_wizard(page, ["elderly"], ["merger-questions"])
+    lines = page.eval_on_selector_all(
+        ".hb-slip__lines > li", "els => els.map(e => e.dataset.proviso ? 'proviso' : e.dataset.slip)")
+    first_governed = next(n for n, line in enumerate(result["slip"]) if line["proviso"])
+    assert lines.count("proviso") == 1 and lines.index("proviso") == first_governed, lines
+    assert [x for x in lines if x != "proviso"] == [line["id"] for line in result["slip"]]
