@@ -264,7 +264,7 @@ SHAPES: dict[str, list[tuple[str, ...]]] = {
         ("li", "Dùng hình ảnh minh họa các bước của thủ tục trên máy tra cứu.", "picture-materials"),
         ("p", "PHẦN III. XỬ LÝ CÁC TÌNH HUỐNG THƯỜNG GẶP"),
         ("p", "1. Mất điện, mất mạng"),
-        ("li", "Mở hồ sơ giấy ngay tại chỗ để tiếp nhận cho người dân.", "paper-file-now"),
+        ("li", "Mở hồ sơ giấy ngay tại chỗ để tiếp nhận cho người dân.", "paper-file-now receive-paper-file"),
         ("li", "Dùng máy phát điện hoặc thiết bị 4G dự phòng để truy cập dịch vụ công (nếu có).", "backup-equipment"),
         ("li", "Khi có mạng trở lại, nhập liệu hồ sơ đã tiếp nhận lên hệ thống.", "enter-data-later"),
         ("p", "2. Người dân không có tài khoản ngân hàng"),

@@ -116,14 +116,8 @@ def run(file: Path, cid: str, root: Path) -> Result:
         raise ReadError(f"ID={cid}", f"'{cid}' là mã một ngôn ngữ của sổ tay (thư mục {cid}/ của trang web)",
                         "chọn mã khác: tên xã viết không dấu, ví dụ ID=dak-ha")
     choices = _read_choices(folder)
-    known_situations = [
-        propose.KnownSituation(s.id, (_heading(model, s.plan, s.section),
-                                      model.t("vi", "situations", s.id, "title"),
-                                      model.t("vi", "situations", s.id, "audience")))
-        for s in model.situations.values() if not s.commune]
-    known_items = [propose.KnownItem(i, model.t("vi", "items", i, "text"), _sources(model, item))
-                   for i, item in model.items.items() if not item.commune]
-    proposals = propose.situations(blocks, known_situations, known_items)
+    known_situations, known_items = known(model)
+    proposals = propose.situations(blocks, known_situations, known_items, model.lexicon)
     commune = _commune(blocks)
     files, report, stats = _write_plan(cid, name, paras, blocks, proposals, commune, choices, model)
     if not (folder / "choices.toml").is_file():  # a person's file is copied as it is
@@ -131,6 +125,19 @@ def run(file: Path, cid: str, root: Path) -> Result:
     _check_written(name, cid, files)
     install(root, cid, files, model_module)
     return Result(folder, report, stats)
+
+
+def known(model) -> tuple[list, list]:
+    """The handbook's own situations and checklist actions, as the proposals compare them."""
+    situations = [
+        propose.KnownSituation(s.id, (_heading(model, s.plan, s.section),
+                                      model.t("vi", "situations", s.id, "title"),
+                                      model.t("vi", "situations", s.id, "audience")),
+                               model.t("vi", "situations", s.id, "title"))
+        for s in model.situations.values() if not s.commune]
+    items = [propose.KnownItem(i, model.t("vi", "items", i, "text"), _sources(model, item))
+             for i, item in model.items.items() if not item.commune]
+    return situations, items
 
 
 def check_id(cid: str) -> None:
