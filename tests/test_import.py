@@ -100,7 +100,7 @@ def imported(project, tmp_path_factory) -> dict[tuple[str, str], str]:
         cid = f"fx-{name}-{fmt}"
         done = run_import(project, path, cid)
         assert done.returncode == 0, done.stderr
-        assert "matched to known actions" in done.stdout and f"make site COMMUNE={cid}" in done.stdout
+        assert "câu ứng với việc đã biết" in done.stdout and f"make site COMMUNE={cid}" in done.stdout
         out[(name, fmt)] = cid
     return out
 

@@ -21,8 +21,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from handbook.model.records import fold, folded_words
-
 from .structure import STEP_RE, Block
 
 STOP = frozenset("và các của cho có được để trong tại khi hoặc với là một những nếu cần theo thì đến như "
@@ -79,6 +77,12 @@ class KnownSituation:
     title: str = ""         # the handbook's title, for the review
 
 
+def _tokens(text: str) -> tuple[str, ...]:
+    """The words of a text as written, lower-case: a plan is written with its diacritics, and
+    "nộp hồ sơ" is not "nộp hộ" (the search folds them; matching a plan does not)."""
+    return tuple(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text.lower())))
+
+
 class Meaning:
     """The lexicon's words (content/lexicon.toml) as a matcher: the notions a text names, with
     the words that name them, longest phrase first (folded: with or without diacritics)."""
@@ -90,13 +94,13 @@ class Meaning:
             if concept.guides:  # a notion of who needs help or what happens (not a glossary term only)
                 self.situational.add(concept.id)
             for word in concept.words_in("vi"):
-                self.phrases.setdefault(folded_words(word), (concept.id, word))
+                self.phrases.setdefault(_tokens(word), (concept.id, word))
         self.longest = max((len(p) for p in self.phrases), default=0)
 
     def said(self, text: str, every: bool = False) -> list[tuple[str, str]]:
         """(concept, the word of the lexicon found) for each notion ``text`` names, in order, once
         (``every``: each word found, a notion named twice twice)."""
-        tokens = folded_words(text)
+        tokens = _tokens(text)
         out: list[tuple[str, str]] = []
         at = 0
         while at < len(tokens):
@@ -218,8 +222,7 @@ def situations(blocks: list[Block], known: list[KnownSituation], items: list[Kno
         if steps and same_as is None and any(k.id == PROCEDURE_SITUATION for k in known):
             name = next(k.title for k in known if k.id == PROCEDURE_SITUATION)
             same_as, why = PROCEDURE_SITUATION, (
-                f"các bước {', '.join(heading_text(heads[c].vi).split(':')[0] for c in steps[:1])} … "
-                f"{heads[steps[-1]].vi.split(':')[0]} là quy trình hỗ trợ người dân yếu thế của chính xã: một "
+                f"các bước {heads[steps[0]].vi.split(':')[0]} … {heads[steps[-1]].vi.split(':')[0]} là quy trình hỗ trợ người dân yếu thế của chính xã: một "
                 f"hướng dẫn, mỗi bước một phần, ứng với tình huống “{name}” của sổ tay")
         for bullet in bullets:
             bullet.matches, bullet.why = match_items(bullet.text, items, meaning, weight)
@@ -328,12 +331,13 @@ def match_items(text: str, items: list[KnownItem], meaning: Meaning | None = Non
             continue
         out.append((item.id, round(share, 2)))
         shared = item.core_words & mine
-        same = sorted((w for w in shared if not w.startswith("§")), key=lambda w: -weight.get(w, 0.0))
+        same = sorted((w for w in shared if not w.startswith("§") and not set(w.split()) & STOP),
+                      key=lambda w: -weight.get(w, 0.0))
         same = [w for w in same if " " in w] or same  # the two-syllable words say it best
         synonyms = [w for c, w in meaning.said(text) if f"§{c}" in shared]
         why[item.id] = ((f"khớp vì: câu lặp lại gần nguyên văn câu gốc của việc này ({_pct(copied)})"
                          if share < ITEM_MATCH else
-                         f"khớp vì: câu nói {_pct(share)} ý của việc “{_short_text(item.text)}”")
+                         f"khớp vì: câu có {_pct(share)} số từ của việc này, từ hiếm tính nặng hơn")
                         + (f"; từ chung: {', '.join(same[:5])}" if same else "")
                         + (f"; cùng nghĩa theo từ điển: {', '.join(f'“{w}”' for w in synonyms)}" if synonyms else ""))
     return sorted(out, key=lambda x: -x[1]), why
