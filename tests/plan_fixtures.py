@@ -471,3 +471,28 @@ def expected_actions(name: str) -> dict[str, frozenset[str]]:
     """The fixture's sentences (as the importer reads them) → the known actions each states."""
     return {line[1]: frozenset(line[2].split()) for line in FIXTURES[name]
             if line[0] in ("li", "li2", "p") and len(line) > 2}
+
+
+def write_html(name: str, path: Path) -> Path:
+    """The fixture as a web page a commune might print to PDF: letterhead, title, paragraphs,
+    bullets as a list (the browser draws the bullet; the text does not hold it)."""
+    from html import escape
+
+    left, right = LETTERHEAD[name]
+    body = [f"<table><tr><td><b>{'<br>'.join(map(escape, left))}</b></td>"
+            f"<td><b>{'<br>'.join(map(escape, right))}</b></td></tr></table>"]
+    items: list[str] = []
+    for kind, text, *_ in FIXTURES[name]:
+        if kind in ("li", "li2"):
+            items.append(f"<li>{escape(text)}</li>")
+            continue
+        if items:
+            body.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        tag = "h1" if kind == "title" else "p"
+        body.append(f"<{tag}>{escape(text)}</{tag}>")
+    if items:
+        body.append("<ul>" + "".join(items) + "</ul>")
+    path.write_text("<!doctype html><html lang='vi'><meta charset='utf-8'><style>body{font:12pt serif;margin:2cm}"
+                    "h1{font-size:13pt;text-align:center}</style>" + "".join(body) + "</html>", encoding="utf-8")
+    return path

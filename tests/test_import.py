@@ -205,7 +205,9 @@ BAD = {
                            "không phải số đầu tiên"),
     "password docx": ("docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "có đặt mật khẩu"),
     "not a docx": ("docx", b"PK\x03\x04 this is not a zip", "không phải tài liệu Word"),
-    "pdf": ("pdf", b"%PDF-1.7\n", "không phải định dạng kế hoạch"),
+    "broken pdf": ("pdf", b"%PDF-1.7\n", "không đọc được tệp PDF"),
+    "not a pdf": ("pdf", b"PK\x03\x04 a zip named .pdf", "không phải tệp PDF"),
+    "odt": ("odt", b"PK\x03\x04", "không phải định dạng kế hoạch"),
 }
 
 
