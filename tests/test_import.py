@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -100,7 +101,7 @@ def imported(project, tmp_path_factory) -> dict[tuple[str, str], str]:
         cid = f"fx-{name}-{fmt}"
         done = run_import(project, path, cid)
         assert done.returncode == 0, done.stderr
-        assert "matched to known actions" in done.stdout and f"make site COMMUNE={cid}" in done.stdout
+        assert "câu ứng với việc đã biết" in done.stdout and f"make site COMMUNE={cid}" in done.stdout
         out[(name, fmt)] = cid
     return out
 
@@ -143,7 +144,8 @@ def test_each_imported_commune_builds_its_handbook(project, imported, tmp_path, 
     model = load(project, commune=cid)
     plan = model.plans[cid]
     page = read_page(site, site / "plans" / cid / "index.html")
-    lines = original_lines(plan.original.read_text(encoding="utf-8"))
+    # a typed bullet ("- ", "+ ", "• ") is the list's marker on the page, not its text
+    lines = [re.sub(r"^[-–•*+] ", "", line) for line in original_lines(plan.original.read_text(encoding="utf-8"))]
     assert not missing_or_out_of_order(lines, page.article_text)
     html = (site / "plans" / cid / "index.html").read_text(encoding="utf-8")
     for section in plan.sections:  # every section is a citable anchor
@@ -155,6 +157,9 @@ def test_each_imported_commune_builds_its_handbook(project, imported, tmp_path, 
         if not situation.same_as:  # its text is the plan's Vietnamese: shown, marked untranslated
             assert 'class="hb-untranslated" lang="vi"' in english, sid
     engine = json.loads((site / "assets" / "wizard" / "engine.json").read_text(encoding="utf-8"))["data"]
+    if not plan_fixtures.EXPECTED[name]["known"]:  # only its own situations: no procedure path (issue 22)
+        assert not engine["rules"] and not engine["questions"] and not engine["paths"]
+        return
     assert engine["rules"] and {c.split(":")[0] for r in engine["rules"] for c in r["cites"]} == {cid}
     result = Engine(engine).decide(**{q: [a] for q, a in load(project, commune=cid).wizard.answers()[:1]})
     assert result["items"] and all(c.startswith(f"{cid}:") for i in result["items"] for c in i["sources"])
@@ -205,7 +210,9 @@ BAD = {
                            "không phải số đầu tiên"),
     "password docx": ("docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "có đặt mật khẩu"),
     "not a docx": ("docx", b"PK\x03\x04 this is not a zip", "không phải tài liệu Word"),
-    "pdf": ("pdf", b"%PDF-1.7\n", "không phải định dạng kế hoạch"),
+    "broken pdf": ("pdf", b"%PDF-1.7\n", "không đọc được tệp PDF"),
+    "not a pdf": ("pdf", b"PK\x03\x04 a zip named .pdf", "không phải tệp PDF"),
+    "odt": ("odt", b"PK\x03\x04", "không phải định dạng kế hoạch"),
 }
 
 

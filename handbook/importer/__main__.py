@@ -66,9 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(result.report, encoding="utf-8")
     print(result.report)
-    print(f"imported {opts.file} as content/communes/{opts.id}/ in {time.perf_counter() - started:.1f} s; "
-          f"report: {report}\nnext: review content/communes/{opts.id}/choices.toml, then "
-          f"make site COMMUNE={opts.id}")
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    print(f"đã nhập {opts.file} thành content/communes/{opts.id}/ trong {seconds} giây; "
+          f"báo cáo: {report}\ntiếp theo: xem lại và xác nhận trong content/communes/{opts.id}/choices.toml, "
+          f"rồi chạy make site COMMUNE={opts.id}")
     return 0
 
 
@@ -116,14 +117,8 @@ def run(file: Path, cid: str, root: Path) -> Result:
         raise ReadError(f"ID={cid}", f"'{cid}' là mã một ngôn ngữ của sổ tay (thư mục {cid}/ của trang web)",
                         "chọn mã khác: tên xã viết không dấu, ví dụ ID=dak-ha")
     choices = _read_choices(folder)
-    known_situations = [
-        propose.KnownSituation(s.id, (_heading(model, s.plan, s.section),
-                                      model.t("vi", "situations", s.id, "title"),
-                                      model.t("vi", "situations", s.id, "audience")))
-        for s in model.situations.values() if not s.commune]
-    known_items = [propose.KnownItem(i, model.t("vi", "items", i, "text"), _sources(model, item))
-                   for i, item in model.items.items() if not item.commune]
-    proposals = propose.situations(blocks, known_situations, known_items)
+    known_situations, known_items = known(model)
+    proposals = propose.situations(blocks, known_situations, known_items, model.lexicon)
     commune = _commune(blocks)
     files, report, stats = _write_plan(cid, name, paras, blocks, proposals, commune, choices, model)
     if not (folder / "choices.toml").is_file():  # a person's file is copied as it is
@@ -131,6 +126,19 @@ def run(file: Path, cid: str, root: Path) -> Result:
     _check_written(name, cid, files)
     install(root, cid, files, model_module)
     return Result(folder, report, stats)
+
+
+def known(model) -> tuple[list, list]:
+    """The handbook's own situations and checklist actions, as the proposals compare them."""
+    situations = [
+        propose.KnownSituation(s.id, (_heading(model, s.plan, s.section),
+                                      model.t("vi", "situations", s.id, "title"),
+                                      model.t("vi", "situations", s.id, "audience")),
+                               model.t("vi", "situations", s.id, "title"))
+        for s in model.situations.values() if not s.commune]
+    items = [propose.KnownItem(i, model.t("vi", "items", i, "text"), _sources(model, item))
+             for i, item in model.items.items() if not item.commune]
+    return situations, items
 
 
 def check_id(cid: str) -> None:
@@ -192,8 +200,9 @@ def install(root: Path, cid: str, files: dict[str, str], model_module) -> None:
                 if path.is_file() and not path.is_symlink() and rel not in files and rel not in GENERATED:
                     (staging / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, staging / rel, follow_symlinks=False)
-        try:
+        try:  # as the whole handbook, and as this commune's own (make site COMMUNE=ID)
             model_module.load(root, extra_commune=(cid, staging))
+            model_module.load(root, extra_commune=(cid, staging), commune=cid)
         except model_module.ContentError as exc:  # name the folder it was to be, not the staging one
             shown, final = staging.relative_to(root).as_posix(), folder.relative_to(root).as_posix()
             message = str(exc).replace(str(staging), str(folder)).replace(shown, final)
@@ -398,19 +407,19 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     phases = list(model.phases)
     files: dict[str, str] = {}
     files["plan.original.txt"] = "\n".join(p.raw for p in paras).rstrip("\n") + "\n"
-    lines = [f"# The official text of {name}, one block per paragraph, heading or list item.",
-             "# Made by `make import-plan` from plan.original.txt (its verbatim text); block ids are",
-             "# SECTION/N. Import again rather than editing, or fix conversion debris only.",
+    lines = [f"# Văn bản chính thức của {name}, mỗi đoạn, tiêu đề hay gạch đầu dòng một khối.",
+             "# Do `make import-plan` tạo từ plan.original.txt (nguyên văn kế hoạch); mã khối là MỤC/N.",
+             "# Muốn sửa thì nhập lại kế hoạch; ở đây chỉ sửa lỗi chuyển đổi (ký tự thừa).",
              f"id = {_q(cid)}", 'original = "plan.original.txt"', ""]
     for b in blocks:
         lines += ["[[block]]", f"section = {_q(b.section)}", f"kind = {_q(b.kind)}", f"vi = {_q(b.vi)}", ""]
     files["plan.toml"] = "\n".join(lines)
     files["commune.toml"] = "\n".join([
-        "# Commune profile, drafted by `make import-plan` from the plan's title and letterhead.",
-        "# Leave a fact empty (\"\") until the commune gives it. Never fill in a fact it has not confirmed.",
+        "# Thông tin của xã, do `make import-plan` lấy từ tiêu đề và phần đầu của kế hoạch.",
+        "# Để trống (\"\") điều xã chưa cung cấp. Không bao giờ điền điều xã chưa xác nhận.",
         f"id = {_q(cid)}", f"kind = {_q(kind or 'xa')}            # xa (xã) or phuong (phường)"
-        + ("" if kind else "  -- the plan does not say: check"),
-        f"name = {_q(cname or cid)}" + ("" if cname else "  # the plan does not name it: write the name"),
+        + ("" if kind else "  -- kế hoạch không nói: kiểm tra lại"),
+        f"name = {_q(cname or cid)}" + ("" if cname else "  # kế hoạch không ghi tên xã: điền tên"),
         'province = ""', 'address = ""', 'hotline = ""', 'hours = ""', 'site_url = ""',
         f"plans = [{_q(cid)}]", ""])
     title_lines = [b.vi for b in blocks if b.section == "front" and b.kind == "title"]
@@ -427,18 +436,24 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     taken_sids = {sid for sid, s in model.situations.items() if s.commune != cid}
     taken_iids = {iid for iid, i in model.items.items() if i.commune != cid}
     item_ids: dict[str, str] = {}  # a new action's text -> its id (one action, stated twice)
-    sit_lines = ["# The plan's situations, proposed by `make import-plan` (a draft until a person confirms",
-                 "# them in choices.toml). same_as: the known situation whose wizard answers lead here.", ""]
-    item_lines = ["# Checklist actions of the plan, proposed by `make import-plan` (drafts).",
-                  "#   [[item]]   a new action, worded with the plan's sentence (locales/vi.toml), citing it",
-                  "#   [[reuse]]  a known action (content/checklist.toml) that this plan states too", ""]
+    sit_lines = ["# Các tình huống của kế hoạch, do `make import-plan` đề xuất (bản nháp cho đến khi người duyệt",
+                 "# xác nhận trong choices.toml). same_as: tình huống sổ tay đã biết mà trợ lý dẫn tới đây.", ""]
+    item_lines = ["# Các việc cần làm của kế hoạch, do `make import-plan` đề xuất (bản nháp).",
+                  "#   [[item]]   việc mới, dùng đúng câu của kế hoạch (locales/vi.toml), dẫn mục của câu đó",
+                  "#   [[reuse]]  việc sổ tay đã biết (content/checklist.toml) mà kế hoạch này cũng nêu", ""]
     reuse: dict[str, list[str]] = {}
     new_items: dict[str, dict] = {}
-    report = [f"# Review: {name} → content/communes/{cid}/", "",
-              "Everything below is a proposal. Confirm or change it in "
-              f"`content/communes/{cid}/choices.toml` (kept when the plan is imported again), "
-              "then set `reviewed = true` there.", ""]
-    stats = {"situations": 0, "matched_situations": 0, "bullets": 0, "matched_bullets": 0, "new_items": 0}
+    reviewed = choices.get("reviewed") is True
+    report = [f"# Duyệt kết quả nhập: {name} → content/communes/{cid}/", "",
+              (f"**Đã duyệt** (`reviewed = true` trong `content/communes/{cid}/choices.toml`): người duyệt đã "
+               "xác nhận các tình huống và các việc dưới đây; sổ tay của xã không còn ghi “bản nháp”. "
+               + _confirmed(choices))
+              if reviewed else
+              ("Mọi điều dưới đây là **đề xuất** của chương trình nhập (bản nháp). Xác nhận hoặc sửa trong "
+               f"`content/communes/{cid}/choices.toml` (tệp này được giữ lại khi nhập lại kế hoạch), rồi "
+               "ghi `reviewed = true` ở đó."), ""]
+    stats = {"situations": 0, "matched_situations": 0, "bullets": 0, "matched_bullets": 0, "new_items": 0,
+             "sections": len({b.section for b in blocks} - {"front", "back"}), "procedures": 0}
     for p in proposals:
         chosen = choice_sit.get(p.heading, {})
         same_as = chosen.get("same_as", p.same_as or "new")
@@ -452,10 +467,16 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
         taken_sids.add(sid)
         stats["situations"] += 1
         stats["matched_situations"] += same_as != "new"
-        report.append(f"## {p.section} {p.heading} ({p.where})")
-        report.append(f"- guide `{sid}`: " + (f"the known situation **{same_as}** (heading match {p.score})"
-                                               if same_as != "new" else
-                                               f"**new** situation (best known heading match {p.score})"))
+        report.append(f"## Mục {p.section}: {p.heading} ({p.where})")
+        by_person = " (do người duyệt chọn trong choices.toml)" if "same_as" in chosen else ""
+        known_title = model.t("vi", "situations", same_as, "title") if same_as != "new" else ""
+        report.append(f"- hướng dẫn `{sid}`: " + (f"tình huống sổ tay đã biết **{known_title}** (`{same_as}`)"
+                                                   if same_as != "new" else "tình huống **mới** của xã")
+                      + (by_person or (f" — {p.why}" if p.why else "")))
+        if p.steps:
+            stats["procedures"] += 1
+            report.append(f"- quy trình theo bước: {len(p.steps)} bước (mục {', '.join(p.steps)}) là một hướng "
+                          "dẫn, mỗi bước một phần của nó; các việc của mọi bước là danh sách việc của hướng dẫn")
         checklist: list[str] = []
         for bullet in p.bullets:
             stats["bullets"] += 1
@@ -471,10 +492,11 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
                         cites.append(f"{cid}:{bullet.section}")
                     if m not in checklist:
                         checklist.append(m)
-                scores = dict(bullet.matches)
-                report.append(f"  - {bullet.where}, {bullet.section}: matched "
-                              + ", ".join(f"`{m}` ({scores.get(m, 'chosen')})" for m in matched)
-                              + f" — “{_short(bullet.text, 12)}”")
+                report.append(f"  - {bullet.where}, mục {bullet.section}: “{_short(bullet.text, 12)}” ứng với việc "
+                              "đã biết " + "; ".join(
+                                  f"`{m}` “{_short(model.t('vi', 'items', m, 'text'), 10)}” ("
+                                  + (bullet.why.get(m, "") if "reuse" not in pick else "do người duyệt chọn") + ")"
+                                  for m in matched))
                 continue
             stats["new_items"] += iid not in new_items
             phase = pick.get("phase", _phase(bullet.text, phases))
@@ -489,8 +511,9 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
             taken_iids.add(iid)
             if iid not in checklist:
                 checklist.append(iid)
-            report.append(f"  - {bullet.where}, {bullet.section}: **new** item `{iid}` "
-                          f"(stage {phase}{', needs the network' if network else ''}) — “{_short(bullet.text, 12)}”")
+            report.append(f"  - {bullet.where}, mục {bullet.section}: “{_short(bullet.text, 12)}” là việc **mới** "
+                          f"`{iid}` (ở bước “{model.t('vi', 'phases', phase)}” của hồ sơ"
+                          f"{', cần mạng' if network else ''})")
         known = model.situations.get(same_as)
         pictogram = known.pictogram if known else "helpers"
         steps = [i for i in (known.steps if known else ()) if i in checklist] or checklist
@@ -508,12 +531,13 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     used = {p.section for p in proposals} | {s for p in proposals for s in (*p.staff, *p.support)}
     same = propose.same_sections(blocks, used, _known_headings(model))
     if same:
-        sit_lines += ["# Parts of this plan with the same heading and text as a known plan's part: what the",
-                      "# wizard cites there (e.g. the groups a plan is for) it cites here instead.", "[sections]"]
+        sit_lines += ["# Các mục cùng tiêu đề và nội dung với một mục của kế hoạch đã có: điều trợ lý dẫn ở đó",
+                      "# (ví dụ các đối tượng của kế hoạch) thì ở xã này dẫn mục tương ứng.", "[sections]"]
         sit_lines += [f"{_q(cited)} = {_q(own)}" for cited, own in same.items()]
         sit_lines.append("")
-        report.append("## Other parts")
-        report += [f"- {own}: the same heading and text as {cited}" for cited, own in same.items()] + [""]
+        report.append("## Các phần khác")
+        report += [f"- mục {own}: cùng tiêu đề và nội dung với mục {cited} của một kế hoạch đã có trong sổ tay"
+                   for cited, own in same.items()] + [""]
     for iid, it in new_items.items():
         item_lines += ["[[item]]", f"id = {_q(iid)}", f"phase = {_q(it['phase'])}",
                        f"network = {'true' if it['network'] else 'false'}",
@@ -523,15 +547,32 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
         item_lines += ["[[reuse]]", f"id = {_q(iid)}", f"cites = {_list(cites)}", ""]
     files["situations.toml"] = "\n".join(sit_lines)
     files["items.toml"] = "\n".join(item_lines)
-    files["locales/vi.toml"] = _toml_tables(vi, "# The Vietnamese wording of this commune's plan, situations and "
-                                                "items: the plan's own words (drafted by make import-plan).")
+    files["locales/vi.toml"] = _toml_tables(vi, "# Lời tiếng Việt của kế hoạch, các tình huống và các việc của xã: "
+                                                "đúng lời của kế hoạch (do make import-plan soạn).")
     share = stats["matched_bullets"] / stats["bullets"] if stats["bullets"] else 0
-    report.insert(4, f"{stats['situations']} situations ({stats['matched_situations']} known, "
-                     f"{stats['situations'] - stats['matched_situations']} new); {stats['bullets']} sentences, "
-                     f"{stats['matched_bullets']} matched to known actions ({share:.0%}), "
-                     f"{stats['new_items']} new actions.\n")
+    summary = (f"Tìm thấy {stats['sections']} mục đánh số; {stats['situations']} tình huống "
+               f"({stats['matched_situations']} sổ tay đã biết, {stats['situations'] - stats['matched_situations']} "
+               f"mới); {stats['bullets']} câu nêu việc cần làm, {stats['matched_bullets']} câu ứng với việc đã biết "
+               f"({share:.0%}), {stats['new_items']} việc mới.\n")
+    if not stats["matched_situations"]:
+        summary += ("\nKế hoạch này không có tình huống nào sổ tay đã biết: trợ lý (wizard) của xã chưa có câu hỏi "
+                    "nào để hỏi và không chỉ ra cách làm hồ sơ nào; sổ tay của xã vẫn có các hướng dẫn theo tình "
+                    "huống và toàn văn kế hoạch. Nếu một tình huống của xã chính là một tình huống sổ tay đã biết, "
+                    "ghi `same_as` cho nó trong choices.toml rồi nhập lại.\n")
+    report.insert(4, summary)
     stats["share"] = share
     return files, "\n".join(report), stats
+
+
+def _confirmed(choices: dict) -> str:
+    """What the person wrote in choices.toml, said for the report of a reviewed import."""
+    situations, items = choices.get("situation", {}), choices.get("item", {})
+    if not situations and not items:
+        return "Người duyệt giữ nguyên mọi đề xuất."
+    parts = [f"tình huống “{h}” → {v['same_as'] if v.get('same_as') != 'new' else 'mới'}"
+             for h, v in situations.items() if "same_as" in v]
+    parts += [f"việc `{i}`: " + ", ".join(f"{k} = {v}" for k, v in values.items()) for i, values in items.items()]
+    return "Người duyệt đã chọn: " + "; ".join(parts) + "."
 
 
 def model_short_words() -> int:
@@ -557,11 +598,14 @@ def _toml_tables(data: dict, comment: str) -> str:
 
 # A new import's choices.toml: what a person may write there (an existing one is never rewritten)
 CHOICES = "\n".join([
-    "# Choices a person made about this import. `make import-plan` never overwrites them.",
-    "#   reviewed = true          once a person has checked every proposal (removes the draft notice)",
-    "#   [situation.\"HEADING\"]    same_as = \"KNOWN-ID\" or \"new\"  (the plan's heading, as in review.md)",
-    "#   [item.\"ID\"]              reuse = [\"KNOWN-ITEM\", …] (or [] for a new action), short = \"…\",",
-    "#                            phase = \"STAGE\", network = true|false", "",
+    "# Lựa chọn của người duyệt cho kế hoạch đã nhập. `make import-plan` không bao giờ ghi đè tệp này.",
+    "#   reviewed = true          khi đã xem hết các đề xuất trong báo cáo (bỏ dòng “bản nháp” của sổ tay)",
+    "#   [situation.\"TIÊU ĐỀ\"]    same_as = \"MÃ-TÌNH-HUỐNG\" (một tình huống sổ tay đã biết) hoặc \"new\" (mới);",
+    "#                            TIÊU ĐỀ: tiêu đề của mục trong kế hoạch, như trong báo cáo (review.md)",
+    "#   [item.\"MÃ\"]              reuse = [\"MÃ-VIỆC\", …] (việc đã biết; [] nếu là việc mới), short = \"…\" (tên",
+    "#                            ngắn), phase = \"BƯỚC\" (bước của hồ sơ: on-arrival, identify, prepare, account,",
+    "#                            submit, payment, result, when-back-online), network = true|false (cần mạng)",
+    "",
     "reviewed = false", ""])
 
 

@@ -36,6 +36,12 @@ MAX_PARTS = 1_000
 # itself stops at 256 nested elements, about 80 tables deep).
 MAX_TABLE_DEPTH = 50
 
+# A PDF plan: a plan prints on 2 to 10 pages; a hundred is a report with annexes. Its text is
+# taken page by page (pypdf, whose own bounds cap what any stream inflates to), and reading
+# stops past this time: a PDF made to be slow to read is refused, not waited for.
+MAX_PDF_PAGES = 100
+MAX_PDF_SECONDS = 20
+
 # Paragraphs (lines of a .txt, including empty ones): 50 times the longest plan.
 MAX_PARAGRAPHS = 5_000
 # One paragraph: a block of the plan is a text of the handbook, bounded as every text is

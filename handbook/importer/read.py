@@ -1,11 +1,14 @@
-"""Read a plan file (.docx, .txt, .md) into its paragraphs, in document order.
+"""Read a plan file (.docx, .txt, .md, or a .pdf with a text layer) into its paragraphs, in order.
 
 A paragraph is its text as the reader sees it, plus what the file says about it: a bullet from a
 Word list style (no typed dash), a number from Word's automatic numbering (not in the text), a
 cell of a table (the letterhead; a table inside a cell too). Nothing is reworded: the only
 changes are conversion debris (Word bookmarks, Markdown bold marks), runs of white space, and
 control characters (see ``visible``). The file is read within the bounds of limits.py: a .docx
-is checked as a package first (package.py), and reading stops at the paragraph past a bound.
+is checked as a package first (package.py), and reading stops at the paragraph past a bound. A
+.pdf is read with pypdf, page by page, its lines joined back into paragraphs where a sentence
+runs on to the next line; a PDF without text (a scan) is refused with the fix: save it as .docx
+or .txt.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from . import package
 from .errors import SPLIT_PLAN, ReadError
 from .limits import (
     MAX_FILE_BYTES,
+    MAX_PDF_PAGES,
+    MAX_PDF_SECONDS,
     MAX_PARAGRAPH_CHARS,
     MAX_PARAGRAPHS,
     MAX_PLAN_BYTES,
@@ -29,7 +34,7 @@ from .limits import (
 
 __all__ = ["Para", "ReadError", "clean", "read", "roman", "visible"]
 
-SUFFIXES = (".docx", ".txt", ".md")
+SUFFIXES = (".docx", ".txt", ".md", ".pdf")
 DEBRIS = (re.compile(r"\[bookmark: [^\]]*\]"), re.compile(r"\*\*"), re.compile(r"__(?=\S)|(?<=\S)__"))
 BULLET_RE = re.compile(r"^[-–•*+]\s+")
 MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
@@ -74,7 +79,8 @@ def read(path: Path) -> list[Para]:
     if path.suffix.lower() not in SUFFIXES:
         raise ReadError(name, f"'{path.suffix or 'không có phần mở rộng'}' không phải định dạng kế hoạch "
                               "mà chương trình đọc được",
-                        "lưu kế hoạch thành .docx (Word) hoặc .txt (văn bản thuần, UTF-8) rồi nhập tệp đó")
+                        "lưu kế hoạch thành .docx (Word) hoặc .txt (văn bản thuần, UTF-8) rồi nhập tệp đó "
+                        "(.pdf cũng được nếu có lớp chữ)")
     if not path.is_file():
         raise ReadError(name, "không có tệp này",
                         "ghi đúng đường dẫn tới tệp kế hoạch: FILE=thu-muc/ke-hoach.docx")
@@ -82,6 +88,8 @@ def read(path: Path) -> list[Para]:
     bounds = _Bounds(name)
     if path.suffix.lower() == ".docx":
         paras = _read_docx(name, data, bounds)
+    elif path.suffix.lower() == ".pdf":
+        paras = _read_pdf(name, data, bounds)
     else:
         paras = _read_text(name, data, bounds, markdown=path.suffix.lower() == ".md")
     if not any(p.text for p in paras):
@@ -146,6 +154,97 @@ def _read_text(name: str, data: bytes, bounds: _Bounds, markdown: bool) -> list[
             body = BULLET_RE.sub("", body)
         paras.append(bounds.add(Para(body, raw, bullet=bullet, where=f"dòng {n}")))
     return paras
+
+
+SCANNED = "lưu kế hoạch thành .docx hoặc .txt (mở bản Word gốc, Tệp > Lưu thành…) rồi nhập tệp đó; nếu chỉ có bản " \
+          "scan, gõ lại kế hoạch thành .txt"
+PDF_BULLET_RE = re.compile(r"^[\uf0b7\uf0a7\uf076\uf0d8●○◦▪■►•·]\s*")
+COLUMNS_RE = re.compile(r"\s{6,}")  # text this far apart on one printed line: two columns
+PAGE_NUMBER_RE = re.compile(r"^(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?$", re.I)
+ENDS_SENTENCE = (".", ";", ":", "!", "?", "…")
+RUN_ON_CHARS = 60  # a line of a printed page holds 80 to 100 characters: one this long may be cut
+
+
+def _read_pdf(name: str, data: bytes, bounds: _Bounds) -> list[Para]:
+    """The text layer of a PDF, as paragraphs: pypdf's lines, a line that runs on from the one
+    before (a sentence wrapped at the page's margin) joined back to it, page numbers dropped."""
+    import logging
+    import time
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError, PyPdfError
+
+    if not data.startswith(b"%PDF-"):
+        raise ReadError(name, "đây không phải tệp PDF", "lưu kế hoạch thành .docx hoặc .txt rồi nhập tệp đó")
+    started = time.monotonic()
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about a damaged file: said below, once
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ReadError(name, "tệp PDF có đặt mật khẩu", "mở bằng phần mềm đọc PDF, bỏ mật khẩu rồi lưu lại; "
+                                                            "hoặc " + SCANNED.split("; nếu")[0])
+        pages = len(reader.pages)
+        if pages > MAX_PDF_PAGES:
+            raise ReadError(name, f"tệp PDF có {number(pages)} trang; một kế hoạch tối đa {MAX_PDF_PAGES} trang",
+                            SPLIT_PLAN)
+        lines: list[tuple[str, str]] = []  # ("", …): a blank line, where a paragraph surely ends
+        for n, page in enumerate(reader.pages, 1):
+            if time.monotonic() - started > MAX_PDF_SECONDS:
+                raise ReadError(f"{name}, trang {n}", f"đọc tệp PDF quá {MAX_PDF_SECONDS} giây (tệp bất thường)",
+                                SCANNED.split("; nếu")[0])
+            # the layout mode places the glyphs as printed: words whole, a blank line between paragraphs
+            text = page.extract_text(extraction_mode="layout") or ""
+            for m, line in enumerate(text.splitlines(), 1):
+                for column in COLUMNS_RE.split(visible(line).strip()):  # a letterhead's two cells
+                    lines.append((column.strip(), f"trang {n}, dòng {m}"))
+            lines.append(("", f"trang {n}"))
+    except ReadError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError, ZeroDivisionError) as exc:
+        raise ReadError(name, f"không đọc được tệp PDF ({type(exc).__name__})",
+                        "lưu lại tệp PDF từ bản gốc, hoặc " + SCANNED.split("; nếu")[0]) from None
+    if not any(text for text, _ in lines):
+        raise ReadError(name, f"tệp PDF {number(pages)} trang không có lớp chữ: đây là bản scan hoặc ảnh chụp, "
+                              "chương trình không đọc được chữ trong ảnh", SCANNED)
+    paras: list[Para] = []
+    broken = True  # a blank line since the last paragraph: the next line starts a new one
+    for text, where in lines:
+        if not text or PAGE_NUMBER_RE.match(text):
+            broken = broken or not text
+            continue
+        bullet = bool(PDF_BULLET_RE.match(text) or BULLET_RE.match(text))
+        body = clean(BULLET_RE.sub("", PDF_BULLET_RE.sub("", text)))
+        joins = paras and not bullet and not broken and _runs_on(paras[-1].text, body)
+        broken = False
+        if joins:
+            last = paras.pop()
+            bounds.count -= 1
+            bounds.size -= len(last.text.encode("utf-8"))
+            joined = f"{last.text} {body}"
+            paras.append(bounds.add(replace(last, text=joined, raw=f"{last.raw} {body}")))
+            continue
+        raw = f"- {body}" if bullet else body
+        paras.append(bounds.add(Para(body, raw, bullet=bullet, where=where)))
+    return paras
+
+
+def _runs_on(before: str, line: str) -> bool:
+    """Whether ``line`` continues the sentence of the line before it: it starts in lower case
+    (a Vietnamese sentence, a heading or a numbered item starts with a capital or a number), or
+    the line before stopped mid-sentence (a comma, or a long line without a full stop) and this
+    one is no numbered item."""
+    if not line or not before:
+        return False
+    if line[0].islower():
+        return True
+    from .structure import marker  # noqa: PLC0415 - structure imports this module
+
+    if marker(line) is not None:
+        return False
+    # a comma, or a long line stopped without a sentence's end: the margin cut it (a heading or a
+    # title line is short, or followed by a number)
+    return before.endswith(",") or (len(before) >= RUN_ON_CHARS and not before.endswith(ENDS_SENTENCE))
 
 
 def _read_docx(name: str, data: bytes, bounds: _Bounds) -> list[Para]:

@@ -2,8 +2,11 @@
 
 Numbering styles, each a level of its own: ``I.`` (Roman parts), ``1.`` (items), ``1.1.`` and
 ``1.1.1.`` (dotted, under the item whose number they extend), ``a)`` (letters), ``(1)``
-(bracketed), ``Tình huống N`` (situations). A style met again closes every deeper level (a
-sibling); a style not open yet opens a level under the current one, starting at 1. Anything
+(bracketed), ``Tình huống N`` (situations), and the parts of a document: ``PHẦN I.`` / ``Phần thứ
+nhất``, ``Chương I``, ``Mục 1``, ``Điều 1.`` (numbered through the document), ``Bước 1:`` (the
+steps of one procedure). A style met again closes every deeper level (a
+sibling): so the lists inside "PHẦN II" start again at 1. A style not open yet opens a level
+under the current one, starting at 1 (an article, at the number after the last one). Anything
 else is an error naming the paragraph: a number that is neither the next of its series nor
 the first of a new one, a dotted number under another item.
 
@@ -27,6 +30,22 @@ ITEM_RE = re.compile(r"^(?P<n>\d{1,2})[.)]\s+\S")
 LETTER_RE = re.compile(r"^(?P<n>[a-zđ])\)\s+\S")
 BRACKET_RE = re.compile(r"^\((?P<n>\d{1,2})\)\s+\S")
 CASE_RE = re.compile(r"^(?:Tình huống|TÌNH HUỐNG)\s+(?P<n>\d{1,2})\s*[:.\-–]", re.UNICODE)
+# Parts of a document, each restarting the numbered lists inside it: "PHẦN I.", "Phần thứ nhất",
+# "Chương II", "Mục 1", "Điều 3." (articles are numbered through the whole document), and the
+# steps of one procedure, "Bước 1:".
+ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+            "tám": 8, "chín": 9, "mười": 10}
+_NUM = r"(?P<n>[IVXL]+|\d{1,3}|(?:thứ|THỨ)\s+(?P<w>\w+))"
+_AFTER = r"(?:\s*[.:\-–]\s*|\s+|$)"
+PART_RES = (
+    ("part", re.compile(rf"^(?:PHẦN|Phần)\s+{_NUM}{_AFTER}", re.UNICODE)),
+    ("chapter", re.compile(rf"^(?:CHƯƠNG|Chương)\s+{_NUM}{_AFTER}", re.UNICODE)),
+    ("division", re.compile(r"^(?:MỤC|Mục)\s+(?P<n>\d{1,2}|[IVXL]+)(?:\s*[.:\-–]\s*|$)", re.UNICODE)),
+    ("article", re.compile(r"^(?:ĐIỀU|Điều)\s+(?P<n>\d{1,3})(?:\s*[.:\-–]\s*|$)", re.UNICODE)),
+    ("step", re.compile(r"^(?:BƯỚC|Bước)\s+(?P<n>\d{1,2})(?:\s*[.:\-–]\s*|$)", re.UNICODE)),
+)
+STEP_RE = PART_RES[-1][1]
+CONTINUOUS = frozenset({"article"})  # numbered through the document, not restarting in each part
 LETTERS = "abcdđefghiklmnopqrstuvxy"  # a), b), c), d), đ), e)… as Vietnamese documents count
 TITLE_WORDS = ("PHƯƠNG ÁN", "KẾ HOẠCH", "KỊCH BẢN", "HƯỚNG DẪN", "QUY TRÌNH", "QUYẾT ĐỊNH")
 CLOSING_RE = re.compile(r"^(Trên đây|Vậy,|Nơi nhận)", re.UNICODE)
@@ -50,6 +69,15 @@ class Marker:
 
 
 def marker(text: str) -> Marker | None:
+    for style, pattern in PART_RES:
+        if m := pattern.match(text):
+            if m.groupdict().get("w"):
+                value = ORDINALS.get(m["w"].lower(), 0)
+            elif m["n"].isdigit():
+                value = int(m["n"])
+            else:
+                value = _roman_value(m["n"])
+            return Marker(style, value) if value else None
     if m := CASE_RE.match(text):
         return Marker("case", int(m["n"]))
     if m := DOTTED_RE.match(text):
@@ -144,6 +172,7 @@ def _free(p: Para) -> bool:
 
 def _body(name: str, paras: list[Para]) -> list[Block]:
     stack: list[tuple[Marker, str]] = []  # open levels: (marker, section id)
+    last: dict[str, int] = {}  # the last number of each style numbered through the document (Điều)
     out: list[Block] = []
     for p in paras:
         m = marker(p.text)
@@ -154,7 +183,7 @@ def _body(name: str, paras: list[Para]) -> list[Block]:
                 raise ReadError(f"{name}, {p.where}", "có chữ trước mục đầu tiên", "đánh số mục đầu tiên")
             out.append(Block(stack[-1][1], "li" if p.bullet else "p", p.text, p.where))
             continue
-        section = _open(name, p, m, stack)
+        section = _open(name, p, m, stack, last)
         depth = len(stack)
         if is_heading(p.text):
             kind = f"h{min(depth + 1, 4)}"
@@ -164,9 +193,9 @@ def _body(name: str, paras: list[Para]) -> list[Block]:
     return out
 
 
-def _open(name: str, p: Para, m: Marker, stack: list[tuple[Marker, str]]) -> str:
+def _open(name: str, p: Para, m: Marker, stack: list[tuple[Marker, str]], last: dict[str, int]) -> str:
     where = f"{name}, {p.where}"
-    label = p.text.split()[0]
+    label = _show(m) if m.style in STYLE_WORDS else p.text.split()[0]
     same = next((n for n in range(len(stack) - 1, -1, -1) if stack[n][0].style == m.style), None)
     if same is not None:
         previous = stack[same][0]
@@ -175,6 +204,8 @@ def _open(name: str, p: Para, m: Marker, stack: list[tuple[Marker, str]]) -> str
             raise ReadError(where, f"'{label}' đứng sau '{_show(previous)}': số thứ tự bị nhảy hoặc lặp lại",
                             f"đánh số mục này là {_show(following)}, hoặc sửa các số đứng trước")
         del stack[same:]
+    elif m.style in CONTINUOUS and m.number == last.get(m.style, 0) + 1:
+        pass  # "Điều 4." opening the second part after "Điều 3." ended the first
     elif m.number != 1:
         parent = f" dưới '{_show(stack[-1][0])}'" if stack else ""
         raise ReadError(where, f"'{label}' mở một cấp đánh số mới{parent} nhưng không phải số đầu tiên "
@@ -191,8 +222,10 @@ def _open(name: str, p: Para, m: Marker, stack: list[tuple[Marker, str]]) -> str
                             + (f" (nó đứng sau '{_show(owner)}')" if owner else ""),
                             "đánh số lại cho khớp với mục bên trên, hoặc kiểm tra mục "
                             + ".".join(map(str, prefix)))
+    last[m.style] = m.number
     parent_section = stack[-1][1] if stack else ""
-    own = roman(m.number) if m.style == "roman" else str(m.number)
+    # a part is "I", "II" at the top (as the plans' Roman parts); below it every level is a number
+    own = roman(m.number) if m.style in ("roman", "part", "chapter") and not parent_section else str(m.number)
     section = f"{parent_section}.{own}" if parent_section else own
     stack.append((m, section))
     return section
@@ -209,7 +242,12 @@ def _show(m: Marker) -> str:
         return f"({m.number})"
     if m.style == "case":
         return f"Tình huống {m.number}"
+    if m.style in STYLE_WORDS:
+        return f"{STYLE_WORDS[m.style]} {roman(m.number) if m.style in ('part', 'chapter') else m.number}"
     return f"{m.number}."
+
+
+STYLE_WORDS = {"part": "Phần", "chapter": "Chương", "division": "Mục", "article": "Điều", "step": "Bước"}
 
 
 def _back(paras: list[Para]) -> list[Block]:

@@ -51,12 +51,9 @@ def for_commune(model: Model, commune_id: str) -> Model:
         return tuple(v for v in values if v in among)
 
     wizard = model.wizard
+    # a commune whose plan names none of the known situations (only its own) has no procedure
+    # path: its handbook has its guides and plan, and a wizard that offers no path
     paths = tuple(replace(p, cites=cites(p.cites)) for p in wizard.paths if cites(p.cites))
-    if not paths:
-        raise ContentError([Problem("content/wizard.toml", None,
-                                    f"no procedure path cites a plan of commune '{commune_id}' "
-                                    f"({', '.join(commune.plans)})",
-                                    "give a [[path]] a citation of that plan")])
     path_ids = {p.id for p in paths}
     # without its own plan's default path, a commune's wizard names no path when no rule gives one
     default = wizard.default if wizard.default in path_ids else None
