@@ -172,7 +172,7 @@ def nginx_config(template: str, data: dict) -> str:
                             for name, value in {**data["every_response"], **data["https_only"]}.items()],
         "REDIRECT_HEADERS": [f"add_header {name} {_nginx_string(value)} always;"
                              for name, value in data["redirect_to_https"].items()],
-        "LANGUAGE_404": [f"location {prefix} {{ error_page 404 {page}; try_files $uri $uri/ =404; }}"
+        "LANGUAGE_NOT_FOUND": [f"location {prefix} {{ error_page 404 {page}; try_files $uri $uri/ =404; }}"
                          for prefix, page in data.get("not_found", {}).items()
                          if re.fullmatch(r"/[a-z]{2,3}(-[a-z]{2})?/", prefix)],
     }
