@@ -108,6 +108,7 @@ class Policies:
 
     def __init__(self) -> None:
         self.hashes: set[str] = set()  # of every page of the build: the header policy allows them all
+        self.not_found: dict[str, str] = {}  # a language's folder → its own 404 page
 
     def with_meta(self, html: str, where: str = "a page") -> str:
         """``html`` with its policy first in the head, before any script."""
@@ -128,6 +129,7 @@ class Policies:
             "every_response": dict(EVERY_RESPONSE),
             "https_only": dict(HTTPS_ONLY),
             "redirect_to_https": {name: EVERY_RESPONSE[name] for name in REDIRECT_TO_HTTPS},
+            "not_found": dict(sorted(self.not_found.items())),
         }
 
     def write(self, folder: Path, template: Path, site: Path | None = None) -> dict:
@@ -139,6 +141,9 @@ class Policies:
             raise PolicyError(
                 f"handbook/headers.py: WASM_WORKERS names {missing}, which the build did not write\n"
                 "    fix: list the worker scripts the wizard starts (new Worker(...)) in WASM_WORKERS")
+        if site is not None:  # each language's folder answers a missing page in its language
+            self.not_found = {f"/{page.parent.name}/": f"/{page.parent.name}/404.html"
+                              for page in site.glob("*/404.html")}
         data = self.data()
         nginx = nginx_config(template.read_text(encoding="utf-8"), data)
         folder.mkdir(parents=True, exist_ok=True)
@@ -167,6 +172,9 @@ def nginx_config(template: str, data: dict) -> str:
                             for name, value in {**data["every_response"], **data["https_only"]}.items()],
         "REDIRECT_HEADERS": [f"add_header {name} {_nginx_string(value)} always;"
                              for name, value in data["redirect_to_https"].items()],
+        "LANGUAGE_NOT_FOUND": [f"location {prefix} {{ error_page 404 {page}; try_files $uri $uri/ =404; }}"
+                         for prefix, page in data.get("not_found", {}).items()
+                         if re.fullmatch(r"/[a-z]{2,3}(-[a-z]{2})?/", prefix)],
     }
     used = []
 

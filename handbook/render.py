@@ -114,6 +114,10 @@ class Renderer:
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
         self._pairs: list[dict] | None = None
+        from .cards import is_loopback  # noqa: PLC0415 - cards renders with this module
+
+        # a printed QR code only where people can open it: else "no public address set"
+        self.public_address = bool(self.site_url) and not is_loopback(self.site_url)
 
     def answer_pairs(self) -> list[dict]:
         """Every pair of answers and how it is settled (wizard/pairs.py), computed once."""
@@ -245,6 +249,7 @@ class Renderer:
             model=model, lang=lang, t=t, link=link, url=url, cite=cite, anchor=anchor,
             commune_kind=commune_kind, path=path, citation=Citation, pic=pic, cite_html=cite_html, asset=asset,
             listen=listen, clip=clip, answer_pairs=self.answer_pairs,
+            public_address=self.public_address,
             absolute=absolute, qr=qr_svg, communes_of=communes_of, condition=condition, conditions_text=conditions_text, zip=zip,
             reference=model.reference, is_translation=lang != model.reference,
             reference_link=self.reference_link(path, lang), **context,

@@ -164,6 +164,10 @@ def test_the_404_page_is_the_sites_own_precompressed(nginx, served):
         status, headers, _ = fetch(base + "/no/such/page/", **{"Accept-Encoding": "br, gzip"})
         assert status == 404 and headers["Content-Encoding"] == "br"  # its precompressed copy
         assert b"md-content" in fetch(base + "/no/such/page/")[2]  # the site's own 404 page, not nginx's
+        # each language's folder answers in its own language (the page's <html lang>)
+        assert b'lang="vi"' in fetch(base + "/no/such/page/")[2]
+        status, _, body = fetch(base + "/en/no/such/page/")
+        assert status == 404 and b'lang="en"' in body, base
     assert "Accept-Encoding" in head(nginx["https"] + WORKER, **{"Accept-Encoding": "gzip"})["Vary"]
 
 
