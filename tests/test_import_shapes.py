@@ -152,8 +152,9 @@ def test_each_shape_builds_its_communes_handbook(project, imported, tmp_path, na
     review = (project / "build" / "import" / cid / "review.md").read_text(encoding="utf-8")
     if expected["known"]:
         assert engine["questions"] and engine["paths"]
-    else:  # only new situations: no procedure path, said plainly in the review
-        assert not engine["paths"] and not engine["questions"]
+    else:  # only new situations: its own answers, no procedure path, said plainly in the review
+        assert not engine["paths"]
+        assert {a for q in engine["questions"] for a in q["answers"]} == set(model.situations)
         assert "không có tình huống nào sổ tay đã biết" in review
 
 

@@ -33,6 +33,12 @@ from .limits import MAX_COMMUNE_ID_CHARS, MAX_SLUG_CHARS, MAX_WRITTEN_BYTES, SIT
 from .read import read
 from .structure import parse
 
+# a heading about a group of people (not a happening): its answer goes under "who"
+# a line that states a principle or sums up the steps after it ("Nguyên tắc: …", "Hành động: …")
+SUMMARY_LINE = re.compile(r"^(nguyên tắc|hành động|mục tiêu|mục đích|yêu cầu|phương châm)\s*:", re.IGNORECASE)
+# ("Người dân …" is anyone: a happening, unless "Người dân tộc …")
+WHO_HEADING = re.compile(r"^(người(?! dân\b(?! tộc))|hộ|trẻ em|phụ nữ)\b", re.IGNORECASE)
+
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ("commune.toml", "plan.toml", "plan.original.txt", "situations.toml", "items.toml",
              "locales/vi.toml")
@@ -523,6 +529,12 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
                       f"checklist = {_list(checklist)}", f"steps = {_list(steps)}"]
         if same_as != "new":
             sit_lines.append(f"same_as = {_q(same_as)}")
+        else:  # a new situation is an answer of the commune's wizard: who the person is, or what happens
+            question = "who" if WHO_HEADING.match(p.heading) else "situation"
+            sit_lines.append(f"question = {_q(question)}   # câu hỏi của trợ lý: \"who\" (ai cần hỗ trợ) "
+                             "hoặc \"situation\" (chuyện gì đang xảy ra)")
+            report.append(f"  - trợ lý của xã hỏi tình huống này trong câu “"
+                          f"{model.t('vi', 'questions', question, 'title')}”")
         sit_lines.append("")
         if same_as == "new":
             vi["situations"][sid] = {"title": p.heading, "summary": p.heading, "audience": p.heading}
@@ -541,7 +553,10 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     for iid, it in new_items.items():
         item_lines += ["[[item]]", f"id = {_q(iid)}", f"phase = {_q(it['phase'])}",
                        f"network = {'true' if it['network'] else 'false'}",
-                       f"cites = [{_q(cid + ':' + it['section'])}]", 'pictogram = "helpers"', ""]
+                       f"cites = [{_q(cid + ':' + it['section'])}]", 'pictogram = "helpers"']
+        if SUMMARY_LINE.match(it["text"]):  # "Nguyên tắc: …", "Hành động: …": not one step of the procedure
+            item_lines.append("wizard = false   # nguyên tắc hoặc lời tóm tắt: hướng dẫn có, trợ lý không đưa vào các bước")
+        item_lines.append("")
         vi["items"][iid] = {"text": it["text"], "short": it["short"]}
     for iid, cites in reuse.items():
         item_lines += ["[[reuse]]", f"id = {_q(iid)}", f"cites = {_list(cites)}", ""]
@@ -555,9 +570,10 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
                f"mới); {stats['bullets']} câu nêu việc cần làm, {stats['matched_bullets']} câu ứng với việc đã biết "
                f"({share:.0%}), {stats['new_items']} việc mới.\n")
     if not stats["matched_situations"]:
-        summary += ("\nKế hoạch này không có tình huống nào sổ tay đã biết: trợ lý (wizard) của xã chưa có câu hỏi "
-                    "nào để hỏi và không chỉ ra cách làm hồ sơ nào; sổ tay của xã vẫn có các hướng dẫn theo tình "
-                    "huống và toàn văn kế hoạch. Nếu một tình huống của xã chính là một tình huống sổ tay đã biết, "
+        summary += ("\nKế hoạch này không có tình huống nào sổ tay đã biết: trợ lý (wizard) của xã hỏi các tình "
+                    "huống riêng của xã và đưa ra các việc kế hoạch nêu cho từng tình huống, nhưng không chỉ ra "
+                    "cách làm hồ sơ nào (kế hoạch không nêu); sổ tay của xã vẫn có các hướng dẫn theo tình huống "
+                    "và toàn văn kế hoạch. Nếu một tình huống của xã chính là một tình huống sổ tay đã biết, "
                     "ghi `same_as` cho nó trong choices.toml rồi nhập lại.\n")
     report.insert(4, summary)
     stats["share"] = share

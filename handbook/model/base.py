@@ -17,7 +17,7 @@ NON_CITABLE = ("front", "back")  # plan parts before the first and after the las
 COMMUNE_KINDS = ("xa", "phuong")
 # a checklist item's keys, required and optional (content/checklist.toml, a commune's items.toml)
 ITEM_KEYS = ({"id": str, "phase": str, "network": bool, "cites": list, "pictogram": str},
-             {"staff_only": bool, "after": list, "covers": list})
+             {"staff_only": bool, "after": list, "covers": list, "wizard": bool})
 SHORT_WORDS = 6  # a step label under a pictogram (strips, cards)
 # Bounds on what an editor can put in: the largest file today is 47 KB, the longest text 800
 # characters (a paragraph of a plan); far larger is a mistake (a pasted file, a runaway string).

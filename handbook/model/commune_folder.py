@@ -4,8 +4,9 @@
     plan.toml           its plan's blocks (as content/plans/ID.toml); plan.original.txt beside it
     situations.toml     its situations ([[situation]] as content/situations.toml, plus `same_as`:
                         the known situation whose wizard answers lead to this guide)
-    items.toml          its new checklist actions ([[item]], ids starting with ID-), and the known
-                        actions its plan states too ([[reuse]]: id, cites)
+    items.toml          its new checklist actions ([[item]], ids starting with ID-; `wizard = false`:
+                        a principle or a summary the guide shows and the wizard does not), and the
+                        known actions its plan states too ([[reuse]]: id, cites)
     locales/LANG.toml   the wording of its plan, situations and items (vi: the plan's words);
                         a string a translation lacks is shown in Vietnamese, marked
     choices.toml        what a person confirmed; `reviewed = false` (or absent) marks it a draft
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import pictograms
 from .base import ID_RE, ID_RULE, ITEM_KEYS, Source, _label, _leaves, _put
+from .. import procedure as procedure_module
 from .records import Item, Situation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,7 +90,7 @@ def load_items(loader: "_Loader", items: dict) -> None:
             pictograms.ref(loader, src, line, raw["pictogram"], what)
             items[iid] = Item(iid, raw["phase"], raw["network"], cites, raw["pictogram"],
                               raw.get("staff_only", False) and raw["network"], tuple(raw.get("after", [])),
-                              commune=cid)
+                              commune=cid, wizard=raw.get("wizard", True))
         starts = src.table_starts("reuse")
         for n, raw in enumerate(src.data.get("reuse", [])):
             line = starts[n] if n < len(starts) else None
@@ -118,6 +120,7 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
     from .situations import check_sections, check_steps  # noqa: PLC0415 - it imports this module
 
     known = dict(situations)
+    loader.answer_questions = {}  # a new situation's wizard question, when not "situation"
     for cid, folder in folders(loader).items():
         path = folder / "situations.toml"
         if not path.is_file():
@@ -142,7 +145,7 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
             line = starts[n] if n < len(starts) else None
             if not loader.fields(src, line, raw, {"id": str, "plan": str, "section": str, "staff": list,
                                                   "checklist": list, "steps": list, "pictogram": str},
-                                 {"support": list, "same_as": str}, _label("situation", n, raw)):
+                                 {"support": list, "same_as": str, "question": str}, _label("situation", n, raw)):
                 continue
             sid = raw["id"]
             what = f"situation '{sid}'"
@@ -171,9 +174,85 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
                 src.error(src.find("steps", line or 1), f"{what} has {len(raw['steps'])} steps",
                           f"a pictogram strip has 1 to {MAX_STEPS} steps: pick them from the checklist")
             pictograms.ref(loader, src, line, raw["pictogram"], what)
+            if "question" in raw:
+                if raw["question"] not in ("who", "situation") or same_as:
+                    src.error(src.find("question", line or 1),
+                              f"{what}: question '{raw['question']}' is not one of the wizard's",
+                              'write question = "who" (a group of people) or "situation" (what is happening); '
+                              "a situation that is a known one (same_as) has its answers already")
+                else:
+                    loader.answer_questions[sid] = raw["question"]
             situations[sid] = Situation(sid, cid, raw["section"], tuple(raw["staff"]), tuple(raw.get("support", [])),
                                         tuple(raw["checklist"]), tuple(raw["steps"]), (), raw["pictogram"],
                                         same_as=same_as, commune=cid)
+
+
+def wizard_answers(loader: "_Loader", wizard, procedure):
+    """A commune's own situations (no ``same_as``) are answers of its wizard, from its own folder:
+    the answer is the situation (its id, its pictogram, its title as the label), asked under
+    ``question`` ("situation" unless its situations.toml says "who"), with a rule citing its
+    section and leading to its guide; its actions join the procedure in their own stages, when
+    that answer is given, citing their own sections. Nothing shared is edited: in another
+    commune's handbook these cite nothing and go, like every citation of another plan."""
+    from .records import Rule  # noqa: PLC0415
+
+    own = [s for s in loader.situations.values() if s.commune and not s.same_as]
+    local = [s for s in loader.situations.values() if s.commune and s.same_as]
+    if not own and not local:
+        return wizard, procedure
+    questions = {q.id: q for q in wizard.questions}
+    rules = list(wizard.rules)
+    added: dict[str, list] = {}
+    for s in own:
+        question = loader.answer_questions.get(s.id, "situation")
+        if question not in questions:
+            continue
+        questions[question] = replace(questions[question], answers=questions[question].answers + (s.id,))
+        loader.answer_ids[s.id] = question
+        rules.append(Rule(s.id, ((question, s.id),), (s.id,), None, False, (s.citation,), s.pictogram))
+        for iid in s.checklist:
+            item = loader.items.get(iid)
+            if item is None or item.phase not in {st.id for st in procedure.stages} or not item.wizard:
+                continue
+            cites = tuple(c for c in item.cites if c.plan == s.plan) or (s.citation,)
+            added.setdefault(item.phase, []).append(((f"{question}:{s.id}",), iid, cites))
+    # a commune's own actions in its guide for a known situation: done when an answer that leads
+    # to that guide is given (its plan says so there), citing the commune's section
+    for s in local:
+        leads = tuple(f"{q}:{a}" for r in wizard.rules if len(r.when) == 1 and s.same_as in r.guides
+                      for q, a in r.when)
+        for iid in s.checklist:
+            item = loader.items.get(iid)
+            if not leads or item is None or item.commune != s.commune or not item.wizard:
+                continue
+            cites = tuple(c for c in item.cites if c.plan == s.plan) or (s.citation,)
+            added.setdefault(item.phase, []).append((leads, iid, cites))
+    stages = []
+    for stage in procedure.stages:
+        variants = list(stage.variants)
+        mine = []
+        for conditions, iid, cites in added.get(stage.id, []):
+            # a one-way stage already done a way for these answers: that way does it too
+            named = [n for n, v in enumerate(variants) if set(conditions) & {*v.when, *v.any}]
+            if stage.way == "one" and named:
+                for n in named:
+                    v = variants[n]
+                    variants[n] = replace(v, steps=v.steps + ((iid,),), sources=v.sources + (cites,),
+                                          cites=tuple(dict.fromkeys(v.cites + cites)))
+            else:
+                mine.append(procedure_module.Variant(stage.id, (), conditions, (), ((iid,),), cites, (cites,)))
+        if not mine:
+            stages.append(replace(stage, variants=tuple(variants)))
+            continue
+        if stage.way == "all":
+            variants += mine
+        else:  # before the ways that stand on a path alone: the commune's answer is more specific
+            at = next((n for n, v in enumerate(variants)
+                       if not [c for c in (*v.when, *v.any) if not c.startswith(("path:", "fact:"))]), len(variants))
+            variants[at:at] = mine
+        stages.append(replace(stage, variants=tuple(variants)))
+    wizard = replace(wizard, questions=tuple(questions[q.id] for q in wizard.questions), rules=tuple(rules))
+    return wizard, replace(procedure, stages=tuple(stages))
 
 
 def merge_strings(loader: "_Loader", sources: dict) -> set[tuple[str, ...]]:
@@ -201,6 +280,14 @@ def merge_strings(loader: "_Loader", sources: dict) -> set[tuple[str, ...]]:
                                f"a commune's locales hold only its plan ({cid}), its situations and items")
                 else:
                     _put(src.data, key, value)
+    # a commune's own situation is an answer of its wizard: its label is the situation's title
+    for sid, s in loader.situations.items():
+        if s.commune and not s.same_as:
+            owned.add(("answers", sid, "label"))
+            for src in sources.values():
+                title = src.data.get("situations", {}).get(sid, {}).get("title") if src.ok else None
+                if title and not src.data.get("answers", {}).get(sid, {}).get("label"):
+                    _put(src.data, ("answers", sid, "label"), title)
     # a guide that is a known situation keeps that situation's wording, in every language
     for sid, s in loader.situations.items():
         if s.same_as:

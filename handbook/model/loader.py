@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import procedure as procedure_module
-from . import communes, glossary, items, lexicon, pictograms, plans, situations, strings, wizard
+from . import commune_folder, communes, glossary, items, lexicon, pictograms, plans, situations, strings, wizard
 from .base import COMMUNE_ENV, KIOSK_IDLE, REFERENCE_NOTE, VOICE_RE, ContentError, Problem, Source, _is_kind, _kind_name, _leaves
 from .narrow import for_commune
 from .records import Citation, Model, parse_citation
@@ -165,6 +165,8 @@ class _Loader:
         self.wizard = self.tracked("wizard", lambda: wizard.load(self))
         self.procedure = self.tracked("procedure", lambda: procedure_module.load(
             self, procedure_src, self.answer_ids, [p.id for p in self.wizard.paths], self.wizard.default))
+        if not self.problems:  # a commune's own situations: answers of its wizard, from its folder
+            self.wizard, self.procedure = commune_folder.wizard_answers(self, self.wizard, self.procedure)
         self.strings = strings.load(self)
         if not self.problems:
             self.secondary_checks()

@@ -66,6 +66,7 @@ class Item:
     # items of its stage that it states too, and more ("handle directly, on substitute papers"
     # says "handle directly"): with it, they are done; never said twice
     covers: tuple[str, ...] = ()
+    wizard: bool = True  # (a commune's own action) false: the guide shows it, the wizard does not
 
 
 @dataclass(frozen=True)
