@@ -282,6 +282,8 @@ class Renderer:
         clips = self.clips.get(lang, {})
         return {
             "lang": lang,
+            # an imported plan nobody has confirmed yet: its slips say so too
+            "draft": t("ui", "draft_notice") if model.commune and model.commune.draft else "",
             # the clips of what the script draws: the result, the slip, the engine's notices
             "audio": {key: name for key, name in clips.items()
                       if key.startswith(("answers.", "slip_lines.", "paths.", "items.", "conflicts.", "provisos.", "ui.slip_",

@@ -156,6 +156,9 @@ def test_each_imported_commune_builds_its_handbook(project, imported, tmp_path, 
         english = (site / "en" / "guides" / sid / "index.html").read_text(encoding="utf-8")
         if not situation.same_as:  # its text is the plan's Vietnamese: shown, marked untranslated
             assert 'class="hb-untranslated" lang="vi"' in english, sid
+    for page in ("wizard", "kiosk"):  # an unconfirmed plan: the wizard, the kiosk and their slips say so
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        assert 'class="hb-draft"' in html and re.search(r'"draft": "[^"]', html), page
     engine = json.loads((site / "assets" / "wizard" / "engine.json").read_text(encoding="utf-8"))["data"]
     own = {s for s, x in model.situations.items() if not x.same_as}
     asked = {a for q in engine["questions"] for a in q["answers"]}

@@ -423,6 +423,7 @@ function init(root) {
   function slip(result) {
     const chosen = config.questions.flatMap(chosenList);
     const box = element("div", "hb-slip");
+    if (config.draft) box.append(element("p", "hb-draft", config.draft)); // an unconfirmed plan's slip
     const answers = element("ul", "hb-slip__answers");
     answers.setAttribute("aria-label", text.slip_chosen);
     for (const answer of chosen) {
