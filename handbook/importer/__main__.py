@@ -521,6 +521,18 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
                           f"`{iid}` (ở bước “{model.t('vi', 'phases', phase)}” của hồ sơ"
                           f"{', cần mạng' if network else ''})")
         known = model.situations.get(same_as)
+        if known:  # a known situation's guide: its own actions in its order, then the commune's own,
+            # then other known actions the section states, no longer than the known guide (its card
+            # must fit on A6); the rest still cite this section ([[reuse]]) for the wizard
+            own = [i for i in checklist if i not in model.items]
+            ordered = [i for i in known.checklist if i in checklist] + own
+            ordered += [i for i in checklist if i not in ordered]
+            room = max(len(known.checklist), len([i for i in known.checklist if i in checklist]) + len(own))
+            left = ordered[room:]
+            checklist = ordered[:room]
+            if left:
+                report.append(f"  - không đưa vào danh sách việc của hướng dẫn (thẻ quầy khổ A6 không đủ chỗ; "
+                              f"trợ lý vẫn dùng): {', '.join(f'`{i}`' for i in left)}")
         pictogram = known.pictogram if known else "helpers"
         steps = [i for i in (known.steps if known else ()) if i in checklist] or checklist
         steps = (steps + [i for i in checklist if i not in steps])[:6]
