@@ -23,9 +23,11 @@ def said(result: dict, items: dict) -> set[str]:
     return parts | {c for p in parts for c in items[p].get("covers", ())}
 
 
-def compare(engine: Engine, chosen: list[tuple[str, str]], lang: str | None = None) -> dict:
+def compare(engine: Engine, chosen: list[tuple[str, str]], lang: str | None = None,
+            alone: dict | None = None) -> dict:
     """The procedure for ``chosen`` answers against each answer alone: what each alone gives
-    that the whole does not, and the rule that settles it."""
+    that the whole does not, and the rule that settles it. ``alone``: each answer's own result,
+    when the caller has them already."""
     data = engine.data
     items = data["items"]
     way = {s["id"]: s["way"] for s in data["stages"]}
@@ -46,10 +48,10 @@ def compare(engine: Engine, chosen: list[tuple[str, str]], lang: str | None = No
            "paths": [], "conflicts": [n["id"] for n in whole["notes"]], "excluded": {}, "ways": [],
            "provisos": [p["id"] for p in whole["provisos"]], "dropped": [], "unexplained": []}
     for answer in chosen:
-        alone = decide([answer])
-        if alone["path"] and row["path"] != alone["path"]["id"]:
-            row["paths"].append(alone["path"]["id"])
-        for step in alone["items"]:
+        single = alone[answer] if alone and answer in alone else decide([answer])
+        if single["path"] and row["path"] != single["path"]["id"]:
+            row["paths"].append(single["path"]["id"])
+        for step in single["items"]:
             for p in step["parts"]:
                 if p in have:
                     continue
@@ -76,4 +78,5 @@ def pairs(data: dict, lang: str | None = None) -> list[dict]:
     """Every pair of answers of a build, in the order the questions list them."""
     engine = Engine(data)
     answers = [(q["id"], a) for q in data["questions"] for a in q["answers"]]
-    return [compare(engine, [a, b], lang) for a, b in combinations(answers, 2)]
+    alone = {(q, a): engine.decide(**{q: [a]}, lang=lang) for q, a in answers}  # each once, not per pair
+    return [compare(engine, [a, b], lang, alone) for a, b in combinations(answers, 2)]
