@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
+from test_reading import REFLOW
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -14,7 +15,9 @@ RUN = """async (tags) => (await axe.run(document, {
     runOnly: {type: "tag", values: tags}, rules: {"target-size": {enabled: true}}}))
   .violations.map(v => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")} `
                        + `${v.nodes[0].failureSummary.replace(/\\s+/g, " ").slice(0, 240)}`)"""
-VIEWPORTS = [{"width": 375, "height": 812}, {"width": 1280, "height": 800}]
+# 320 CSS px: the narrowest phone, where pages must also reflow (WCAG 1.4.10, checked on the same
+# visit: tests/test_reading.py checks the other reflow width); 1280: a desktop
+VIEWPORTS = [{"width": 320, "height": 740}, {"width": 1280, "height": 800}]
 
 
 def violations(page):
@@ -28,7 +31,7 @@ def test_every_page_has_no_axe_violations(browser, server, site, viewport):
     # axe is injected as an inline script, which the pages' policy rightly refuses
     context = browser.new_context(viewport=viewport, bypass_csp=True)
     page = context.new_page()
-    found = {}
+    found, too_wide = {}, []
     for url in urls:
         page.goto(server + url)
         if page.locator("#hb-wizard").count():
@@ -36,9 +39,12 @@ def test_every_page_has_no_axe_violations(browser, server, site, viewport):
         result = violations(page)
         if result:
             found[url] = result
+        if viewport["width"] in REFLOW and page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
+            too_wide.append((url, page.evaluate("document.documentElement.scrollWidth")))
     context.close()
     assert len(urls) > 40
     assert not found, found
+    assert not too_wide, too_wide
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v['width']}px")
