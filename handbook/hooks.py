@@ -216,9 +216,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     if index.is_file():  # marks of untranslated strings (in page titles) have no place there;
         # each guide and glossary term gets the words people say for it (content/lexicon.toml)
         data = json.loads(untranslated.strip(index.read_text(encoding="utf-8")))
-        if _model is not None:
-            data = search_index.add_words(data, _model)
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        if _model is not None:  # one file per language, loaded when a person starts to search
+            search_index.write(site, search_index.add_words(data, _model))
     precompress(site, CACHE / "compress")
     try:  # the servers' headers (headers.json, for scripts/serve.py) and nginx.conf, from one source
         _policies.write(ROOT / "build" / "deploy", ROOT / "deploy" / "nginx.conf.in", site)

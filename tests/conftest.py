@@ -81,3 +81,19 @@ def page(browser):
     yield pg
     context.close()
 
+
+
+# The theme's line under the search box once its worker is ready ("Type to start searching")
+SEARCH_READY = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  const ready = JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder'];
+  return meta && meta.textContent.trim() === ready;
+}"""
+
+
+def open_search(page) -> None:
+    """Click the search box and wait until the search is ready: the index is loaded only when a
+    person starts to search (handbook/search_index.py), and a query typed while it loads would be
+    answered in pieces (the letters typed so far), which a test could take for the answer."""
+    page.click(".md-search__input")
+    page.wait_for_function(SEARCH_READY, timeout=20_000)

@@ -90,6 +90,26 @@
     setInterval(() => { if (Date.now() - last > idle) location.replace(home.href); }, 1000);
   }
 
+  // Search: the index is loaded only when a person starts to search. The page's search worker
+  // (workers/handbook-search.js, named in the theme's configuration) waits for a page to say so:
+  // focus on the search box (a tap, a click, the search shortcut), a tap on the search icon, or a
+  // search opened by the address (?q=).
+  const searchBox = document.querySelector(".md-search__input");
+  if (searchBox && "BroadcastChannel" in window) {
+    const channel = new BroadcastChannel("hb-search");
+    let asked = false;
+    const ask = () => {
+      asked = true;
+      channel.postMessage({ type: "start" });
+    };
+    // a worker that started after the page asked (its script was still loading) asks again
+    channel.addEventListener("message", ({ data }) => { if (asked && data?.type === "worker") ask(); });
+    searchBox.addEventListener("focus", ask);
+    document.getElementById("__search")?.addEventListener("change", ask);
+    for (const icon of document.querySelectorAll('label[for="__search"]')) icon.addEventListener("pointerdown", ask);
+    if (document.activeElement === searchBox || document.getElementById("__search")?.checked) ask();
+  }
+
   // Listen: a .hb-listen control plays its clips (data-clips: names under assets/audio/) in turn,
   // with one <audio> element for the page: Opus in WebM, or MP3 where that does not play. Nothing
   // plays unasked, nothing is preloaded; pressing the control again, or another one, stops it.
