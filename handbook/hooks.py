@@ -94,7 +94,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                           for key in ("offline_update", "offline_reload", "offline_full", "kiosk_start", "text_size",
                                                       "text_size_normal", "text_size_large",
                                                       "text_size_larger", "not_found_title",
-                                                      "not_found_text")},
+                                                      "not_found_text", "kiosk_idle_title", "kiosk_idle_text",
+                                                      "kiosk_idle_seconds", "kiosk_idle_stay")},
                                        "kiosk_idle": model.kiosk_idle_seconds}}
 
     stage(_source_docs, files, STAGE)

@@ -70,7 +70,53 @@
     }
   }
 
-  // A page opened from the lookup kiosk (?kiosk): a big way back, and back by itself when idle.
+  // The kiosk's "are you still there?", for the wizard at the kiosk (wizard.js) and every page
+  // opened from it (below): after `seconds()` (read each time: it can change) without a touch, a
+  // dialog with one big button and a countdown comes first (an alertdialog, which screen readers
+  // announce; `warned()` can say it aloud), then `forget()`. Any touch, or the button, keeps the
+  // session; so does the time `inUse()` says there is nobody to forget.
+  const watchIdle = ({ dialog, seconds, forget, inUse = () => true, warned = () => {}, stay = () => {} }) => {
+    let last = Date.now();
+    let warning = false;
+    const touched = () => { last = Date.now(); };
+    for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
+      window.addEventListener(type, touched, { passive: true, capture: true });
+    }
+    const count = dialog?.querySelector(".hb-idle__count");
+    const close = () => {
+      if (dialog?.open) dialog.close();
+      warning = false;
+    };
+    dialog?.querySelector(".hb-idle__stay").addEventListener("click", () => { touched(); stay(); close(); });
+    dialog?.addEventListener("cancel", () => { touched(); warning = false; }); // Escape
+    setInterval(() => {
+      const idle = seconds();
+      const warn = Math.min(20, Math.max(1, Math.floor(idle / 3))); // seconds of warning, within idle
+      const quiet = (Date.now() - last) / 1000;
+      if (!inUse() || quiet < idle - warn) {
+        if (warning) close(); // touched meanwhile: still here
+        return;
+      }
+      if (quiet >= idle) {
+        close();
+        forget();
+        last = Date.now();
+        return;
+      }
+      if (!dialog) return;
+      count.textContent = count.dataset.text.replace("{n}", String(Math.ceil(idle - quiet)));
+      if (!warning) {
+        warning = true;
+        dialog.showModal();
+        warned();
+      }
+    }, 250);
+    return { close };
+  };
+  window.hbIdle = watchIdle;
+
+  // A page opened from the lookup kiosk (?kiosk): a big way back, and back by itself when idle,
+  // after the same warning as the kiosk's.
   if (fromKiosk) {
     document.documentElement.classList.add("hb-kiosk-view"); // a citizen's page: handbook.css
     // the theme's logo links to this language's home page; the kiosk is beside it
@@ -82,12 +128,8 @@
       button.hidden = false;
       button.closest(".hb-kiosk-back").hidden = false;
     }
-    const idle = (Number(button?.dataset.kioskIdle) || 90) * 1000;
-    let last = Date.now();
-    for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
-      window.addEventListener(type, () => { last = Date.now(); }, { passive: true, capture: true });
-    }
-    setInterval(() => { if (Date.now() - last > idle) location.replace(home.href); }, 1000);
+    watchIdle({ dialog: document.querySelector(".hb-idle"), seconds: () => Number(button?.dataset.kioskIdle) || 90,
+                forget: () => location.replace(home.href) });
   }
 
   // Search: the index is loaded only when a person starts to search. The page's search worker
