@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, open_search
+from conftest import ROOT, open_search, search_for
 from handbook import search_index
 
 FOLD_JS = ROOT / "docs" / "assets" / "javascripts" / "lunr" / "min" / "lunr.vi.min.js"
@@ -87,8 +87,7 @@ def result_pages(page, base: str, query: str) -> list[list[str]]:
     shows (its page, then its best sections), relative to ``base``."""
     page.goto(base)
     open_search(page)
-    page.keyboard.type(query)
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    search_for(page, query)
     items = page.eval_on_selector_all(
         ".md-search-result__item",
         "items => items.map(li => [...li.querySelectorAll(':scope > .md-search-result__link')]"
@@ -200,8 +199,7 @@ def results(page, base: str, query: str) -> list[str]:
     """The result links, in order, for ``query`` typed into the search box of ``base``."""
     page.goto(base)
     open_search(page)
-    page.keyboard.type(query)  # typed: the theme searches on key events
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    search_for(page, query)  # typed: the theme searches on key events
     return page.eval_on_selector_all(".md-search-result__item > .md-search-result__link",
                                      "els => els.map(e => e.getAttribute('href'))")
 
