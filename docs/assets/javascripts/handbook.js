@@ -1,6 +1,20 @@
 // Every page: the date on printouts, and offline use (the service worker at the site's root).
 // Nothing personal is stored: the caches hold the handbook's own files only.
+// It runs before the theme's script (overrides/main.html), to catch the search worker it starts.
 (() => {
+  // The theme starts its search worker from its own script; the worker it names is the handbook's
+  // (workers/handbook-search.js), which waits to be told that a person is about to search (below).
+  let searchWorker = null;
+  const NativeWorker = window.Worker;
+  if (NativeWorker) {
+    window.Worker = class extends NativeWorker {
+      constructor(url, options) {
+        super(url, options);
+        if (String(url).includes("/workers/handbook-search.js")) searchWorker = this;
+      }
+    };
+  }
+
   // The locale dates and numbers are written in: the page's language as used in Viet Nam ("vi-VN",
   // "en-VN"); a language that names its own region or script ("en-GB", "bdq-Latn") as it is.
   const locale = (lang = document.documentElement.lang || "vi") => {
@@ -133,23 +147,18 @@
   }
 
   // Search: the index is loaded only when a person starts to search. The page's search worker
-  // (workers/handbook-search.js, named in the theme's configuration) waits for a page to say so:
-  // focus on the search box (a tap, a click, the search shortcut), a tap on the search icon, or a
-  // search opened by the address (?q=).
+  // (workers/handbook-search.js, named in the theme's configuration and caught above as the theme
+  // starts it) waits for this page to say so: focus on the search box (a tap, a click, the search
+  // shortcut), a tap on the search icon, or a search opened by the address (?q=).
   const searchBox = document.querySelector(".md-search__input");
-  if (searchBox && "BroadcastChannel" in window) {
-    const channel = new BroadcastChannel("hb-search");
-    let asked = false;
-    const ask = () => {
-      asked = true;
-      channel.postMessage({ type: "start" });
-    };
-    // a worker that started after the page asked (its script was still loading) asks again
-    channel.addEventListener("message", ({ data }) => { if (asked && data?.type === "worker") ask(); });
+  if (searchBox) {
+    const ask = () => searchWorker?.postMessage({ type: "hb-search-start" });
     searchBox.addEventListener("focus", ask);
     document.getElementById("__search")?.addEventListener("change", ask);
     for (const icon of document.querySelectorAll('label[for="__search"]')) icon.addEventListener("pointerdown", ask);
-    if (document.activeElement === searchBox || document.getElementById("__search")?.checked) ask();
+    document.addEventListener("DOMContentLoaded", () => {
+      if (document.activeElement === searchBox || document.getElementById("__search")?.checked) ask();
+    });
   }
 
   // Listen: a .hb-listen control plays its clips (data-clips: names under assets/audio/) in turn,

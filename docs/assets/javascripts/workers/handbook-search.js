@@ -4,18 +4,17 @@
 // The theme's script fetches search/search_index.json on every page load and hands it to its
 // worker at once (the "setup" message). That file holds only the index's configuration
 // (handbook/search_index.py); this worker keeps the message until the page says that a person is
-// about to search (handbook.js: focus on the search box, the search shortcut, a tap on the search
-// icon), over a BroadcastChannel. Then it loads the theme's worker and the whole index,
-// search/search_index.full.json, and hands the theme's worker the setup message with it: it loads its language scripts, builds the index and says it is ready, as it always does.
-// Until then the theme shows its "initializing search" line. Offline, the service worker serves
-// all of these files like any other.
+// about to search (handbook.js, with a message of its own: focus on the search box, the search
+// shortcut, a tap on the search icon). Then it loads the theme's worker and the whole index,
+// search/search_index.full.json, and hands the theme's worker the setup message with it: it loads
+// its language scripts, builds the index and says it is ready, as it always does. Until then the
+// theme shows its "initializing search" line. Offline, the service worker serves these files.
 "use strict";
 (() => {
   const params = new URLSearchParams(self.location.hash.slice(1));
   const theme = params.get("worker"); // the theme's worker, beside this file
-  const CHANNEL = "hb-search";
   let setup = null; // the theme's setup message, kept until a search starts
-  let wanted = typeof BroadcastChannel === "undefined"; // no way to be told: start at once
+  let wanted = false;
   let started = false;
 
   async function load() {
@@ -37,18 +36,14 @@
   }
 
   self.addEventListener("message", (event) => {
+    if (event.data?.type === "hb-search-start") { // from handbook.js: a person is about to search
+      event.stopImmediatePropagation(); // not for the theme's worker, which knows no such message
+      wanted = true;
+      if (setup) start();
+      return;
+    }
     if (started || event.data?.type !== 0) return; // 0: the theme's setup message (only it comes first)
     setup = event.data;
     if (wanted) start();
   });
-
-  if (!wanted) {
-    const channel = new BroadcastChannel(CHANNEL);
-    channel.addEventListener("message", ({ data }) => {
-      if (data?.type !== "start") return;
-      wanted = true;
-      if (setup) start();
-    });
-    channel.postMessage({ type: "worker" }); // a page that was asked before this worker ran asks again
-  }
 })();
