@@ -151,7 +151,8 @@ def faces(strings) -> dict[int, bytes]:
     points = codepoints(strings)
     out = {}
     for weight in WEIGHTS:
-        digest = hashlib.sha256(json.dumps([RECIPE, fontTools.version, FEATURES, sorted(points), names, weight]).encode())
+        key = [RECIPE, fontTools.version, FEATURES, sorted(points), names, weight]
+        digest = hashlib.sha256(json.dumps(key).encode())
         for name in names:
             digest.update(_file(name, weight).read_bytes())
         cached = CACHE / f"{digest.hexdigest()[:32]}.woff2"

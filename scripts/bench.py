@@ -166,8 +166,8 @@ def bench_communes(tmp: Path, handbook_s: float) -> dict:
 
 
 def search_index_size(site: Path) -> dict:
-    """Every language's index (search/search_index.LANG.json) and the configuration every page
-    fetches (search/search_index.json), added up."""
+    """The index (search/search_index.full.json, loaded when a person searches) and the
+    configuration every page fetches (search/search_index.json), added up."""
     indexes = sorted(site.glob("search/search_index*.json"))
     sizes = {s: sum(i.with_name(i.name + s).stat().st_size for i in indexes if i.with_name(i.name + s).is_file())
              for s in ("", ".br", ".gz")}
