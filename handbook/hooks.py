@@ -94,7 +94,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                           for key in ("offline_update", "offline_reload", "offline_full", "kiosk_start", "text_size",
                                                       "text_size_normal", "text_size_large",
                                                       "text_size_larger", "not_found_title",
-                                                      "not_found_text")},
+                                                      "not_found_text", "kiosk_idle_title", "kiosk_idle_text",
+                                                      "kiosk_idle_seconds", "kiosk_idle_stay")},
                                        "kiosk_idle": model.kiosk_idle_seconds}}
 
     stage(_source_docs, files, STAGE)
@@ -216,9 +217,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     if index.is_file():  # marks of untranslated strings (in page titles) have no place there;
         # each guide and glossary term gets the words people say for it (content/lexicon.toml)
         data = json.loads(untranslated.strip(index.read_text(encoding="utf-8")))
-        if _model is not None:
-            data = search_index.add_words(data, _model)
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        if _model is not None:  # one file per language, loaded when a person starts to search
+            search_index.write(site, search_index.add_words(data, _model))
     precompress(site, CACHE / "compress")
     try:  # the servers' headers (headers.json, for scripts/serve.py) and nginx.conf, from one source
         _policies.write(ROOT / "build" / "deploy", ROOT / "deploy" / "nginx.conf.in", site)

@@ -1,6 +1,6 @@
 """What the site's search reads: reading text only, and the words people say.
 
-Two passes around the theme's search plugin (it indexes each page's HTML, by section):
+Three passes around the theme's search plugin (it indexes each page's HTML, by section):
 
 1. :func:`reading_only`, on each page's HTML before the plugin reads it: controls (buttons,
    navigation bars), live status messages and print-only parts (the printed date, "scan the code
@@ -12,11 +12,22 @@ Two passes around the theme's search plugin (it indexes each page's HTML, by sec
    (not in any page, so no page grows). The field is declared with its boost in the index's
    configuration; the theme's search worker indexes every declared field, folded like the rest
    (lunr.vi.min.js), and shows only the title and the text in its results.
+3. :func:`write`: the index is loaded only when a person starts to search. The theme's script
+   asks for ``search/search_index.json`` on every page load and hands it to its worker at once;
+   that file keeps the configuration only (a few hundred bytes), and the entries go to
+   ``search/search_index.full.json``. The pages name the handbook's own worker
+   (overrides/main.html, docs/assets/javascripts/workers/handbook-search.js), which waits for the
+   page to say that a person is about to search (handbook.js), then loads the theme's worker and
+   the whole index. One index for every language, as the theme makes it: split by language, the
+   words' weights change with the corpus (lunr weighs a word by how rare it is), and "người già"
+   put the kiosk page before the guide for elderly people.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from .model import Model
 from .render import page_url
@@ -77,3 +88,22 @@ def add_words(index: dict, model: Model) -> dict:
             doc[WORDS_FIELD] = " ".join(dict.fromkeys(wanted[key]))
             given.add(key)
     return index
+
+
+INDEX = "search/search_index.json"  # the theme's name: its script asks for it on every page
+FULL = "search/search_index.full.json"  # the entries: the handbook's worker asks for it (handbook-search.js)
+
+
+def write(site: Path, index: dict) -> None:
+    """The theme's ``search/search_index.json`` with its configuration only (its script fetches it
+    on every page), and the whole index in ``search/search_index.full.json``."""
+    def dump(data: dict) -> str:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    (site / INDEX).write_text(dump({"config": index.get("config", {}), "docs": []}), encoding="utf-8")
+    (site / FULL).write_text(dump(index), encoding="utf-8")
+
+
+def read(site: Path) -> dict:
+    """The whole search index of a built ``site``."""
+    return json.loads((site / FULL).read_text(encoding="utf-8"))

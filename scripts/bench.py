@@ -76,8 +76,9 @@ for commune in (None, "ngok-reo", "thai-hoa"):
         row[str(k)] = {"median": statistics.median(lengths), "max": max(lengths)}
 print(json.dumps(out))
 """
-PAGES = {"home": "/", "guide": "/guides/outage-no-papers/", "plan": "/plans/ngok-reo/",
-         "home (en)": "/en/", "guide (en)": "/en/guides/outage-no-papers/"}
+PAGES = {"home": "/", "guide": "/guides/outage-no-papers/", "plan": "/plans/ngok-reo/", "glossary": "/glossary/",
+         "wizard (page, without its engine)": "/wizard/", "home (en)": "/en/",
+         "guide (en)": "/en/guides/outage-no-papers/"}
 
 
 def mkdocs_build(cwd: Path, site_dir: Path) -> float:
@@ -165,9 +166,11 @@ def bench_communes(tmp: Path, handbook_s: float) -> dict:
 
 
 def search_index_size(site: Path) -> dict:
-    index = site / "search" / "search_index.json"
-    sizes = {s: (index.with_name(index.name + s)).stat().st_size for s in ("", ".br", ".gz")
-             if index.with_name(index.name + s).is_file()}
+    """The index (search/search_index.full.json, loaded when a person searches) and the
+    configuration every page fetches (search/search_index.json), added up."""
+    indexes = sorted(site.glob("search/search_index*.json"))
+    sizes = {s: sum(i.with_name(i.name + s).stat().st_size for i in indexes if i.with_name(i.name + s).is_file())
+             for s in ("", ".br", ".gz")}
     return {"raw_kb": round(sizes[""] / 1024, 1), "brotli_kb": round(sizes.get(".br", 0) / 1024, 1),
             "gzip_kb": round(sizes.get(".gz", 0) / 1024, 1), "target_kb": 1024}
 
@@ -193,17 +196,21 @@ def transferred(browser, url: str) -> dict:
     return {"bytes": int(sum(sizes.values())), "requests": len(sizes)}
 
 
-def bench_transfer(site: Path, bare: Path, runs: int) -> dict:
+def bench_transfer(site: Path, bare: Path, runs: int, others: dict[str, Path] | None = None) -> dict:
+    """The pages of ``site`` (and of each of ``others``, named: another build measured in the same
+    run, e.g. main's beside a branch's), then the bare site's page."""
     from playwright.sync_api import sync_playwright
 
     out = {}
-    servers = [serve.start(site), serve.start(bare)]
-    base, bare_base = (f"http://127.0.0.1:{s.server_address[1]}" for s in servers)
+    sites = {"": site, **{f" [{label}]": path for label, path in (others or {}).items()}}
+    servers = [serve.start(path) for path in (*sites.values(), bare)]
+    bases = [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            targets = {name: base + path for name, path in PAGES.items()}
-            targets["bare material page (baseline)"] = bare_base + "/"
+            targets = {name + label: base + path for label, base in zip(sites, bases)
+                       for name, path in PAGES.items()}
+            targets["bare material page (baseline)"] = bases[-1] + "/"
             for name, url in targets.items():
                 samples = [transferred(browser, url) for _ in range(runs)]
                 out[name] = {"kb": round(statistics.median(s["bytes"] for s in samples) / 1024, 1),
@@ -487,7 +494,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))
+    parser.add_argument("--only", choices=["transfer"],
+                        help="one section only (its own build of the handbook and of the bare site), printed")
+    parser.add_argument("--also", nargs=2, action="append", metavar=("LABEL", "SITE"), default=[],
+                        help="with --only transfer: another built site measured in the same run (e.g. main's)")
     args = parser.parse_args()
+    if args.only:
+        only(args)
+        return
     results: dict = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": os.uname().machine,
                      "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -577,6 +591,19 @@ def main() -> None:
         print(f"  {name:8} performance {l['performance']:.2f}  accessibility {l['accessibility']:.2f}  "
               f"LCP {l['lcp_ms']:6.0f} ms  {l['kb']:7.1f} KB")
     print(f"written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+
+
+def only(args) -> None:
+    """``--only transfer``: the handbook and the bare site built once, then their pages' transfer."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        mkdocs_build(ROOT, tmp / "site")
+        mkdocs_build(bare_site(tmp), tmp / "bare-site")
+        others = {label: Path(path) for label, path in args.also}
+        rows = bench_transfer(tmp / "site", tmp / "bare-site", 3, others)
+    print("transfer, cold cache, as served (brotli or gzip), median of 3:")
+    for name, t in rows.items():
+        print(f"  {name:48} {t['kb']:8.1f} KB  {t['requests']:3d} requests")
 
 
 if __name__ == "__main__":

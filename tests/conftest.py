@@ -81,3 +81,34 @@ def page(browser):
     yield pg
     context.close()
 
+
+
+# The theme's line under the search box once its worker is ready ("Type to start searching")
+SEARCH_READY = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  const ready = JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder'];
+  return meta && meta.textContent.trim() === ready;
+}"""
+
+
+def open_search(page) -> None:
+    """Click the search box and wait until the search is ready: the index is loaded only when a
+    person starts to search (handbook/search_index.py), and a query typed while it loads would be
+    answered in pieces (the letters typed so far), which a test could take for the answer."""
+    page.click(".md-search__input")
+    page.wait_for_function(SEARCH_READY, timeout=20_000)
+
+
+def search_for(page, query: str) -> None:
+    """Type ``query`` into the open search box as a person does, then wait for its results: the
+    theme searches on every key, and answers to the letters typed so far come first."""
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    page.evaluate("""async () => {  // the list unchanged for 400 ms: the last answer is in
+      const list = document.querySelector('.md-search-result__list');
+      for (let last = null; ;) {
+        if (list.innerHTML === last) return;
+        last = list.innerHTML;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+    }""")

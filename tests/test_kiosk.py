@@ -69,6 +69,8 @@ def test_every_kiosk_step_fits_the_screen(browser, server, viewport):
         const pic = b.querySelector('img').getBoundingClientRect(), label = b.querySelector('.hb-choice__label');
         return [pic.height, pic.bottom <= label.getBoundingClientRect().top + 1]; })""")
     assert pics and all(height >= 96 and first for height, first in pics), pics
+    if viewport["height"] >= 1.5 * viewport["width"]:  # a tall portrait screen: tiles sized for it
+        assert all(height >= 160 for height, _ in pics), pics
     check_fits(page, "who")
     for answer in SLIP_ANSWERS["who"]:
         page.click(f'.hb-choice[data-answer="{answer}"]')
@@ -96,14 +98,26 @@ def test_kiosk_saves_itself_for_offline_use_and_says_nothing(browser, server):
     context.close()
 
 
-def test_kiosk_warns_before_it_forgets_and_its_button_keeps_the_session(browser, server):
+@pytest.mark.parametrize("where", ["wizard", "guide"])
+def test_kiosk_warns_before_it_forgets_and_its_button_keeps_the_session(browser, server, where):
+    """The wizard at the kiosk, and a guide opened from it (the citizen's view), warn the same way
+    before they forget: the wizard goes back to its first question, the guide to the kiosk."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     open_kiosk(page, server)
-    page.click('.hb-choice[data-answer="hearing"]')
-    page.click(WAY_ON["who"])
+    if where == "wizard":
+        page.click('.hb-choice[data-answer="hearing"]')
+        page.click(WAY_ON["who"])
+        idle = "document.getElementById('hb-wizard').dataset.kioskIdle = '6'"
+        kept = lambda: step_name(page) == "situation" and page.get_attribute(
+            '.hb-choice[data-answer="hearing"]', "aria-pressed") == "true"
+    else:
+        page.click('.hb-kiosk-tiles a[data-situation="elderly-mobility"]')
+        page.wait_for_url(re.compile(r"/guides/elderly-mobility/\?kiosk"))
+        idle = "document.querySelector('.hb-kiosk-home').dataset.kioskIdle = '6'"
+        kept = lambda: "/guides/elderly-mobility/" in page.url
     # 6 s instead of 90: the warning comes 2 s before the reset
-    page.evaluate("document.getElementById('hb-wizard').dataset.kioskIdle = '6'")
+    page.evaluate(idle)
     dialog = page.locator(".hb-idle")
     dialog.wait_for(state="visible", timeout=10_000)
     # announced: an alert dialog named by its visible title, with a countdown; nothing forgotten yet
@@ -112,21 +126,22 @@ def test_kiosk_warns_before_it_forgets_and_its_button_keeps_the_session(browser,
         return document.getElementById(d.getAttribute('aria-labelledby')).checkVisibility()
           && document.getElementById(d.getAttribute('aria-describedby')).checkVisibility(); }""")
     assert re.search(r"\d", page.inner_text(".hb-idle__count"))
-    assert step_name(page) == "situation"
-    assert page.get_attribute('.hb-choice[data-answer="hearing"]', "aria-pressed") == "true"
+    assert kept()
     stay = page.locator(".hb-idle__stay")
     assert stay.bounding_box()["height"] >= KIOSK_TARGET_PX
     assert page.evaluate("document.activeElement.classList.contains('hb-idle__stay')")  # focus on it
     stay.click()
     assert not dialog.is_visible()
     page.wait_for_timeout(3000)  # past the moment the reset would have come without the button
-    assert step_name(page) == "situation" and not dialog.is_visible()
-    assert page.get_attribute('.hb-choice[data-answer="hearing"]', "aria-pressed") == "true"
+    assert kept() and not dialog.is_visible()
     # left alone again: warned, then forgotten
     dialog.wait_for(state="visible", timeout=10_000)
-    page.wait_for_selector('[data-step="who"]:not([hidden])', timeout=10_000)
-    assert not dialog.is_visible()
-    assert page.eval_on_selector_all('.hb-choice[aria-pressed="true"]', "els => els.length") == 0
+    if where == "wizard":
+        page.wait_for_selector('[data-step="who"]:not([hidden])', timeout=10_000)
+        assert not dialog.is_visible()
+        assert page.eval_on_selector_all('.hb-choice[aria-pressed="true"]', "els => els.length") == 0
+    else:
+        page.wait_for_url(re.compile(r"/kiosk/$"), timeout=10_000)
     context.close()
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import complete_wizard
+from conftest import complete_wizard, open_search, search_for
 
 pytestmark = pytest.mark.browser
 ACTIVATED = """async () => {
@@ -44,9 +44,8 @@ def test_pages_search_and_wizard_work_offline(browser, server, site, model):
 
     # search, from the cached index
     page.goto(server + "/")
-    page.click(".md-search__input")  # at desktop width the search box is in the header
-    page.keyboard.type("mat dien")  # typed: the theme searches on key events; no diacritics
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    open_search(page)  # at desktop width the search box is in the header
+    search_for(page, "mat dien")  # typed: the theme searches on key events; no diacritics
     first = page.get_attribute(".md-search-result__item > .md-search-result__link >> nth=0", "href")
     assert re.search(r"/guides/outage-[a-z-]+/$", first), first
 

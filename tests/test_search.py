@@ -10,7 +10,8 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, open_search, search_for
+from handbook import search_index
 
 FOLD_JS = ROOT / "docs" / "assets" / "javascripts" / "lunr" / "min" / "lunr.vi.min.js"
 
@@ -85,9 +86,8 @@ def result_pages(page, base: str, query: str) -> list[list[str]]:
     """Each result of ``query`` typed into the search box of ``base``, in order: the links it
     shows (its page, then its best sections), relative to ``base``."""
     page.goto(base)
-    page.click(".md-search__input")
-    page.keyboard.type(query)
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    open_search(page)
+    search_for(page, query)
     items = page.eval_on_selector_all(
         ".md-search-result__item",
         "items => items.map(li => [...li.querySelectorAll(':scope > .md-search-result__link')]"
@@ -139,7 +139,7 @@ def test_the_search_index_holds_reading_text_only(site, model):
     """No print-only text (the printed date, "scan the code" and its address), no control
     (listen buttons, navigation), no status message, no Markdown left over; and every guide
     and term with words in the lexicon has them, in the index only."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = search_index.read(site)
     not_reading = {lang: [model.t(lang, "ui", key) for key in ("print_scan", "wizard_printed_on", "listen",
                                                               "listen_all", "wizard_loading", "kiosk_start")]
                    for lang in model.languages}
@@ -162,12 +162,44 @@ def test_the_search_index_holds_reading_text_only(site, model):
     assert "cụ già" not in page and "data-search-exclude" not in page  # the index's, not the page's
 
 
+def test_pages_fetch_only_the_configuration_of_the_index(site):
+    """The theme's script fetches search/search_index.json on every page: it holds the
+    configuration only; the entries are in the file the handbook's search worker asks for."""
+    stub = json.loads((site / search_index.INDEX).read_text(encoding="utf-8"))
+    full = search_index.read(site)
+    assert stub == {"config": full["config"], "docs": []} and len(full["docs"]) > 100
+
+
+@pytest.mark.browser
+def test_the_index_is_loaded_only_when_a_person_starts_to_search(browser, server, model):
+    """Opening a page costs no index and no search engine (issue 21: pages <= 100 KB); focusing
+    the search box loads the theme's worker and the index."""
+    for lang in model.languages:
+        prefix = "/" if lang == model.reference else f"/{lang}/"
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+        page = context.new_page()
+        asked: list[str] = []
+        context.on("request", lambda request: asked.append(request.url))
+        page.goto(server + prefix + "guides/", wait_until="networkidle")
+        page.wait_for_timeout(500)
+        config = json.loads(page.inner_text("#__config"))
+        assert "/workers/handbook-search.js#" in config["search"]  # the theme's worker was found and replaced
+        loaded = lambda: {re.sub(r"^.*/", "", url) for url in asked if "/search/" in url or "/workers/" in url}
+        assert loaded() == {"search_index.json", "handbook-search.js"}, loaded()
+        open_search(page)
+        files = loaded()
+        assert search_index.FULL.rsplit("/", 1)[1] in files
+        assert any(name.startswith("search.") and name.endswith(".min.js") for name in files)  # the theme's worker
+        page.keyboard.type("a")
+        page.wait_for_selector(".md-search-result__item", timeout=20_000)
+        context.close()
+
+
 def results(page, base: str, query: str) -> list[str]:
     """The result links, in order, for ``query`` typed into the search box of ``base``."""
     page.goto(base)
-    page.click(".md-search__input")
-    page.keyboard.type(query)  # typed: the theme searches on key events
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    open_search(page)
+    search_for(page, query)  # typed: the theme searches on key events
     return page.eval_on_selector_all(".md-search-result__item > .md-search-result__link",
                                      "els => els.map(e => e.getAttribute('href'))")
 

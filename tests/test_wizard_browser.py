@@ -223,6 +223,28 @@ def test_the_way_on_stays_in_view_on_a_phone(browser, server, path):
     context.close()
 
 
+def test_the_wizards_first_screen_on_a_phone_is_the_question_and_its_first_answers(browser, server, model):
+    """At 360x740 the staff wizard opens on its first question and first answers, above the bar of
+    the way on: the lead is short, and once ready no status line takes room (issue 21). A
+    translated page also carries the notice that the Vietnamese text is authoritative: there the
+    question and its hint are on the first screen, the answers start just under it."""
+    for lang in model.languages:
+        context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True)
+        page = context.new_page()
+        page.goto(server + ("/" if lang == model.reference else f"/{lang}/") + "wizard/")
+        page.wait_for_selector("#hb-wizard[data-engine=ready]", state="attached", timeout=READY)
+        bar = page.locator('[data-step="who"] > .hb-nav').bounding_box()["y"]
+        parts = ['[data-step="who"] h2', '[data-step="who"] .hb-hint']
+        if lang == model.reference:
+            parts += ['[data-step="who"] .hb-choice >> nth=0', '[data-step="who"] .hb-choice >> nth=1']
+        for part in parts:
+            box = page.locator(part).bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= bar + 0.5, (lang, part, box, bar)
+        assert page.locator(".hb-engine").bounding_box()["height"] <= 1  # said to screen readers only
+        assert page.inner_text(".hb-engine__text") == model.t(lang, "ui", "wizard_ready")
+        context.close()
+
+
 def test_a_guides_first_screen_on_a_phone_shows_what_to_do(browser, server, model):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()

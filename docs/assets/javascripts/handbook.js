@@ -1,6 +1,20 @@
 // Every page: the date on printouts, and offline use (the service worker at the site's root).
 // Nothing personal is stored: the caches hold the handbook's own files only.
+// It runs before the theme's script (overrides/main.html), to catch the search worker it starts.
 (() => {
+  // The theme starts its search worker from its own script; the worker it names is the handbook's
+  // (workers/handbook-search.js), which waits to be told that a person is about to search (below).
+  let searchWorker = null;
+  const NativeWorker = window.Worker;
+  if (NativeWorker) {
+    window.Worker = class extends NativeWorker {
+      constructor(url, options) {
+        super(url, options);
+        if (String(url).includes("/workers/handbook-search.js")) searchWorker = this;
+      }
+    };
+  }
+
   // The locale dates and numbers are written in: the page's language as used in Viet Nam ("vi-VN",
   // "en-VN"); a language that names its own region or script ("en-GB", "bdq-Latn") as it is.
   const locale = (lang = document.documentElement.lang || "vi") => {
@@ -70,7 +84,53 @@
     }
   }
 
-  // A page opened from the lookup kiosk (?kiosk): a big way back, and back by itself when idle.
+  // The kiosk's "are you still there?", for the wizard at the kiosk (wizard.js) and every page
+  // opened from it (below): after `seconds()` (read each time: it can change) without a touch, a
+  // dialog with one big button and a countdown comes first (an alertdialog, which screen readers
+  // announce; `warned()` can say it aloud), then `forget()`. Any touch, or the button, keeps the
+  // session; so does the time `inUse()` says there is nobody to forget.
+  const watchIdle = ({ dialog, seconds, forget, inUse = () => true, warned = () => {}, stay = () => {} }) => {
+    let last = Date.now();
+    let warning = false;
+    const touched = () => { last = Date.now(); };
+    for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
+      window.addEventListener(type, touched, { passive: true, capture: true });
+    }
+    const count = dialog?.querySelector(".hb-idle__count");
+    const close = () => {
+      if (dialog?.open) dialog.close();
+      warning = false;
+    };
+    dialog?.querySelector(".hb-idle__stay").addEventListener("click", () => { touched(); stay(); close(); });
+    dialog?.addEventListener("cancel", () => { touched(); warning = false; }); // Escape
+    setInterval(() => {
+      const idle = seconds();
+      const warn = Math.min(20, Math.max(1, Math.floor(idle / 3))); // seconds of warning, within idle
+      const quiet = (Date.now() - last) / 1000;
+      if (!inUse() || quiet < idle - warn) {
+        if (warning) close(); // touched meanwhile: still here
+        return;
+      }
+      if (quiet >= idle) {
+        close();
+        forget();
+        last = Date.now();
+        return;
+      }
+      if (!dialog) return;
+      count.textContent = count.dataset.text.replace("{n}", String(Math.ceil(idle - quiet)));
+      if (!warning) {
+        warning = true;
+        dialog.showModal();
+        warned();
+      }
+    }, 250);
+    return { close };
+  };
+  window.hbIdle = watchIdle;
+
+  // A page opened from the lookup kiosk (?kiosk): a big way back, and back by itself when idle,
+  // after the same warning as the kiosk's.
   if (fromKiosk) {
     document.documentElement.classList.add("hb-kiosk-view"); // a citizen's page: handbook.css
     // the theme's logo links to this language's home page; the kiosk is beside it
@@ -82,12 +142,23 @@
       button.hidden = false;
       button.closest(".hb-kiosk-back").hidden = false;
     }
-    const idle = (Number(button?.dataset.kioskIdle) || 90) * 1000;
-    let last = Date.now();
-    for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
-      window.addEventListener(type, () => { last = Date.now(); }, { passive: true, capture: true });
-    }
-    setInterval(() => { if (Date.now() - last > idle) location.replace(home.href); }, 1000);
+    watchIdle({ dialog: document.querySelector(".hb-idle"), seconds: () => Number(button?.dataset.kioskIdle) || 90,
+                forget: () => location.replace(home.href) });
+  }
+
+  // Search: the index is loaded only when a person starts to search. The page's search worker
+  // (workers/handbook-search.js, named in the theme's configuration and caught above as the theme
+  // starts it) waits for this page to say so: focus on the search box (a tap, a click, the search
+  // shortcut), a tap on the search icon, or a search opened by the address (?q=).
+  const searchBox = document.querySelector(".md-search__input");
+  if (searchBox) {
+    const ask = () => searchWorker?.postMessage({ type: "hb-search-start" });
+    searchBox.addEventListener("focus", ask);
+    document.getElementById("__search")?.addEventListener("change", ask);
+    for (const icon of document.querySelectorAll('label[for="__search"]')) icon.addEventListener("pointerdown", ask);
+    document.addEventListener("DOMContentLoaded", () => {
+      if (document.activeElement === searchBox || document.getElementById("__search")?.checked) ask();
+    });
   }
 
   // Listen: a .hb-listen control plays its clips (data-clips: names under assets/audio/) in turn,

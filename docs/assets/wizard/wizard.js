@@ -590,55 +590,23 @@ function init(root) {
       registration.active.postMessage({ type: "save-runtime" });
       if (listen?.format) registration.active.postMessage({ type: "save-audio", lang: config.lang, format: listen.format });
     });
-    let last = Date.now();
-    const touched = () => { last = Date.now(); };
-    for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
-      window.addEventListener(type, touched, { passive: true, capture: true });
-    }
-    // Before forgetting, ask: a dialog with one big button and a countdown (an alertdialog, which
-    // screen readers announce; spoken too when the screens are read aloud). Any touch keeps the
-    // session; the button says so in words.
-    const dialog = root.querySelector(".hb-idle");
-    const count = dialog?.querySelector(".hb-idle__count");
-    closeIdle = () => {
-      if (dialog?.open) dialog.close();
-      root.dataset.idle = "";
-    };
-    dialog?.querySelector(".hb-idle__stay").addEventListener("click", () => {
-      touched();
-      listen?.stop();
-      closeIdle();
-    });
-    dialog?.addEventListener("cancel", () => { touched(); root.dataset.idle = ""; }); // Escape
-    const forget = () => {
-      readAloud?.setAttribute("aria-pressed", "false"); // the next person chooses for themselves
-      restart();
-      window.hbResetTextSize?.();
-      window.scrollTo(0, 0);
-      last = Date.now();
-    };
-    setInterval(() => {
-      const idle = Number(root.dataset.kioskIdle) || 90; // read each time: it can be changed live
-      const warn = Math.min(20, Math.max(1, Math.floor(idle / 3))); // seconds of warning, within idle
-      const inUse = current !== 0 || Object.values(answers).some((a) => a.size) || window.scrollY > 0
-        || document.documentElement.hasAttribute("data-text-size") || reading();
-      const quiet = (Date.now() - last) / 1000;
-      if (!inUse || quiet < idle - warn) {
-        if (root.dataset.idle) closeIdle(); // touched meanwhile: still here
-        return;
-      }
-      if (quiet >= idle) {
-        forget();
-        return;
-      }
-      if (!dialog) return;
-      count.textContent = count.dataset.text.replace("{n}", String(Math.ceil(idle - quiet)));
-      if (!root.dataset.idle) {
-        root.dataset.idle = "warning";
-        dialog.showModal();
-        if (listen && reading() && dialog.dataset.clips) listen.play(dialog.dataset.clips.split(" "));
-      }
-    }, 250);
+    // Before forgetting, ask (handbook.js: the same warning on every page opened from the kiosk),
+    // spoken too when the screens are read aloud.
+    const dialog = document.querySelector(".hb-idle");
+    closeIdle = window.hbIdle?.({
+      dialog,
+      seconds: () => Number(root.dataset.kioskIdle) || 90,
+      inUse: () => current !== 0 || Object.values(answers).some((a) => a.size) || window.scrollY > 0
+        || document.documentElement.hasAttribute("data-text-size") || reading(),
+      warned: () => { if (listen && reading() && root.dataset.idleClips) listen.play(root.dataset.idleClips.split(" ")); },
+      stay: () => listen?.stop(),
+      forget: () => {
+        readAloud?.setAttribute("aria-pressed", "false"); // the next person chooses for themselves
+        restart();
+        window.hbResetTextSize?.();
+        window.scrollTo(0, 0);
+      },
+    })?.close;
   }
 
   setupOffline();
