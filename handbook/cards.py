@@ -53,16 +53,17 @@ def address_warning(model: Model, url: str, root: Path) -> str | None:
     when the address is a public one."""
     if not is_loopback(url):
         return None
-    settings = ["site_url in mkdocs.yml (every build)"]
+    example = "https://sotay.example.gov.vn/"
+    settings = [f"site_url in mkdocs.yml (every build: site_url: {example})"]
     if model.commune is not None:
         folder = root / "content" / "communes" / model.commune.id
         profile = (folder / "commune.toml") if folder.is_dir() else folder.with_suffix(".toml")
-        settings.insert(0, f"site_url in {profile.relative_to(root).as_posix()} (this commune's address)")
+        settings.insert(0, f'site_url in {profile.relative_to(root).as_posix()} '
+                           f'(this commune\'s address: site_url = "{example}")')
     return (f"warning: the handbook's public address is {url}, which only this machine can open: a "
             "printed QR code would open nothing, so the counter cards say \"no public address set\" "
             "in its place\n"
-            f"    fix: set {' or '.join(settings)} to the address the handbook is published at, "
-            'e.g. site_url = "https://sotay.example.gov.vn/"')
+            f"    fix: set {' or '.join(settings)} to the address the handbook is published at")
 
 
 def site_url(root: Path) -> str:
