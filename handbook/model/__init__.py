@@ -7,7 +7,7 @@ files; :mod:`.loader` runs them in order and :func:`load` returns the :class:`Mo
     base            limits, patterns, Problem/ContentError, Source (a TOML file and its lines)
     records         the records (Plan, Item, Situation, Wizard, Model, ...)
     plans, items, situations, pictograms, glossary, lexicon, communes, wizard, strings
-                    each kind's files, validated (the procedure: handbook.procedure)
+                    each kind's files, validated (the procedure: .procedure)
     commune_folder  a commune's own plan in content/communes/ID/
     narrow          one commune's handbook (for_commune)
 """

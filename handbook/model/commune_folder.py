@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import pictograms
 from .base import ID_RE, ID_RULE, ITEM_KEYS, Source, _label, _leaves, _put
-from .. import procedure as procedure_module
+from . import procedure as procedure_module
 from .records import Item, Situation
 
 if TYPE_CHECKING:  # pragma: no cover

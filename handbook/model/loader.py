@@ -1,7 +1,7 @@
 """The loader: reads ``content/`` kind by kind, in the order they depend on one another, and
 collects every problem; each kind of content is read and validated by its own module
 (plans, items, situations, pictograms, glossary, communes, wizard, strings; the procedure in
-:mod:`handbook.procedure`, a commune's own folder in :mod:`.commune_folder`).
+:mod:`.procedure`, a commune's own folder in :mod:`.commune_folder`).
 
 Every problem found is reported as ``path:line: what is wrong`` followed by ``fix: ...``;
 they are raised together as one :class:`ContentError`, so no page is written from a model
@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import procedure as procedure_module
+from . import procedure as procedure_module
 from . import commune_folder, communes, glossary, items, lexicon, pictograms, plans, situations, strings, wizard
 from .base import COMMUNE_ENV, KIOSK_IDLE, REFERENCE_NOTE, VOICE_RE, ContentError, Problem, Source, _is_kind, _kind_name, _leaves
 from .narrow import for_commune

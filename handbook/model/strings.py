@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import procedure as procedure_module
+from . import procedure as procedure_module
 from ..ui_keys import UI_KEYS
 from . import commune_folder
 from .base import COMMUNE_KINDS, PLACEHOLDERS, SHORT_WORDS, UNTRANSLATED, Source, _leaves, _put, _quote

@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from .base import ID_RE
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Citation, Source, _Loader
+    from .base import Source
+    from .loader import _Loader
+    from .records import Citation
 
 FILE = "procedure.toml"
 WAYS = ("one", "all")
@@ -119,7 +123,6 @@ def stage_ids(loader: "_Loader") -> tuple["Source", list[str]]:
                   "as [[stage]] tables")
         return src, ids
     starts = src.table_starts("stage")
-    from .model import ID_RE  # noqa: PLC0415 - the model imports this module
 
     for n, raw in enumerate(stages):
         sid = raw.get("id")
