@@ -31,7 +31,7 @@ def load(root: Path | str, commune: str | None = None, coverage: bool = False,
     root = Path(root)
     content = root / "content"
     problems: list[Problem] = []
-    loader = _Loader(root, content, problems)
+    loader = Loader(root, content, problems)
     loader.coverage = coverage
     loader.extra_commune = extra_commune
     model = loader.run()
@@ -46,8 +46,10 @@ def commune_from_env() -> str | None:
     return os.environ.get(COMMUNE_ENV, "").strip() or None
 
 
+class Loader:
+    """Reads ``content/`` kind by kind; what each kind's module may use of it is
+    :class:`.reader.Reader`."""
 
-class _Loader:
     def __init__(self, root: Path, content: Path, problems: list[Problem]):
         self.root = root
         self.content = content

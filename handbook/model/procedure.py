@@ -15,7 +15,7 @@ from .base import ID_RE
 
 if TYPE_CHECKING:  # pragma: no cover
     from .base import Source
-    from .loader import _Loader
+    from .reader import Reader
     from .records import Citation
 
 FILE = "procedure.toml"
@@ -111,7 +111,7 @@ def step_sources(step: tuple[str, ...], items: dict, cites: tuple["Citation", ..
     return tuple(dict.fromkeys(found))
 
 
-def stage_ids(loader: "_Loader") -> tuple["Source", list[str]]:
+def stage_ids(loader: "Reader") -> tuple["Source", list[str]]:
     """The stages' ids in order (the checklist's phases): read before the items, which name them."""
     src = loader.source(FILE)
     ids: list[str] = []
@@ -136,7 +136,7 @@ def stage_ids(loader: "_Loader") -> tuple["Source", list[str]]:
     return src, ids
 
 
-def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[str],
+def load(loader: "Reader", src: "Source", answers: dict[str, str], paths: list[str],
          default: str | None) -> Procedure:
     """Validate the whole procedure once the items, answers and paths are known."""
     if not src.ok or not loader.fields(src, 1, src.data, {"stage": "tables"},
