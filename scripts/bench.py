@@ -49,7 +49,7 @@ from build_communes import copy_project  # noqa: E402
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
 from chromium import CHROMIUM  # noqa: E402
 from chromium import complete_wizard  # noqa: E402
-from handbook.compress import precompress  # noqa: E402
+from handbook.build.precompress import precompress  # noqa: E402
 
 BARE_CONFIG = """site_name: Bare
 theme:
