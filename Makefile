@@ -50,7 +50,7 @@ test: setup
 
 ## bench: build time and bytes transferred per page, each beside a baseline from the same run
 bench: setup
-	$(BIN)/python scripts/bench.py
+	PYTHONPATH=scripts $(BIN)/python -m bench
 
 ## kiosk: build, then serve on 127.0.0.1:$(PORT) and open /kiosk/ in Chromium's kiosk mode
 kiosk: site
