@@ -12,7 +12,7 @@ from pathlib import Path
 from handbook import headers, search_index, untranslated
 
 from . import BuildError
-from .paths import CACHE, DEPLOY, NGINX_TEMPLATE
+from .paths import Paths
 from .precompress import precompress
 from .service_worker import write_service_worker
 
@@ -48,17 +48,17 @@ def clean_search_index(site: Path, model) -> None:
 
 
 def finish(site: Path, languages: list[str], others: list[str], reference: str, not_found: dict[str, str],
-           model, audio, policies: headers.Policies, deploy: Path = DEPLOY) -> None:
+           model, audio, policies: headers.Policies, paths: Paths = Paths()) -> None:
     """Complete ``site``: ``languages`` its languages, ``others`` those with a folder of their own
     (all but the default), ``not_found`` each language's 404 page; ``policies`` the policies of
-    its pages, for the servers' headers written into ``deploy``."""
+    its pages, for the servers' headers (written into ``paths.deploy``)."""
     language_sitemaps(site, others)
     language_404s(site, not_found, reference)
     clean_search_index(site, model)
-    precompress(site, CACHE / "compress")
+    precompress(site, paths.cache / "compress")
     try:  # the servers' headers (headers.json, for scripts/serve.py) and nginx.conf, from one source
-        policies.write(deploy, NGINX_TEMPLATE, site)
+        policies.write(paths.deploy, paths.nginx_template, site)
     except headers.PolicyError as exc:
         raise BuildError(str(exc)) from None
     write_service_worker(site, languages, audio)  # it lists the bytes each runtime file costs, compressed
-    precompress(site, CACHE / "compress", only=[site / "sw.js"])
+    precompress(site, paths.cache / "compress", only=[site / "sw.js"])

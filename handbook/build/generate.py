@@ -20,7 +20,7 @@ from handbook.render import Renderer
 from handbook.tooltips import Tooltips
 
 from . import BuildError
-from .paths import ROOT, cards_dir
+from .paths import Paths
 from .runtime import wizard_assets
 
 AUDIO_STATUS = "assets/audio/status.json"
@@ -40,27 +40,27 @@ class Generated:
 _memo: dict[tuple, Generated] = {}
 
 
-def generate(site_url: str, commune: str | None) -> Generated:
-    """Load, validate and render everything once per build: i18n runs on_config again for each
+def generate(root: Path, site_url: str, commune: str | None) -> Generated:
+    """Load, validate and render everything of the project at ``root`` once per build: i18n runs on_config again for each
     language, with the same inputs, so the result is reused while no input file has changed."""
-    cards = cards_dir(commune)
-    inputs = sorted(p for folder in INPUTS for p in (ROOT / folder).rglob("*") if p.is_file())
+    cards = Paths(root).cards(commune)
+    inputs = sorted(p for folder in INPUTS for p in (root / folder).rglob("*") if p.is_file())
     inputs += sorted(p for p in cards.rglob("*.pdf")) if cards.is_dir() else []
-    key = (site_url, commune, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in inputs))
+    key = (str(root), site_url, commune, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in inputs))
     if key not in _memo:
         _memo.clear()
-        _memo[key] = _generate(site_url, commune, cards)
+        _memo[key] = _generate(root, site_url, commune, cards)
     return _memo[key]
 
 
-def _generate(site_url: str, commune: str | None, cards_folder: Path) -> Generated:
+def _generate(root: Path, site_url: str, commune: str | None, cards_folder: Path) -> Generated:
     try:
-        model = load(ROOT, commune=commune)
+        model = load(root, commune=commune)
     except ContentError as exc:
         raise BuildError(str(exc)) from None
     cards = card_files(model, cards_folder)
     try:
-        audio = audio_module.build(model, ROOT, commune)
+        audio = audio_module.build(model, root, commune)
     except ContentError as exc:
         raise BuildError(str(exc)) from None
     if not audio.enabled:  # said plainly, not as a warning: a site without sound still builds (--strict)
@@ -69,11 +69,11 @@ def _generate(site_url: str, commune: str | None, cards_folder: Path) -> Generat
               f"(sudo apt-get install {' '.join(audio.missing)}); this site has no sound",
               file=sys.stderr)
     renderer = Renderer(model, site_url=model.site_url(site_url), cards=cards, audio=audio)
-    warning = address_warning(model, renderer.site_url, ROOT)
+    warning = address_warning(model, renderer.site_url, root)
     if warning:  # said plainly, not as a warning of MkDocs: the site still builds (--strict)
         print(f"site: {warning}", file=sys.stderr)
     try:
-        files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model), **cards,
+        files = {**renderer.render_all(), **pictogram_assets(model), **wizard_assets(model, root), **cards,
                  **audio.files, AUDIO_STATUS: audio_status(model, audio), **fonts.site_files(model.strings)}
     except (PictogramError, fonts.FontError) as exc:
         raise BuildError(str(exc)) from None

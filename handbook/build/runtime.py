@@ -16,7 +16,7 @@ from handbook import untranslated
 from wizard.data import export
 
 from . import BuildError
-from .paths import CACHE, ROOT
+from .paths import ROOT, Paths
 
 PYODIDE = ROOT / "node_modules" / "pyodide"
 # What the browser needs of the Pyodide package (no package index: the engine needs none; the
@@ -32,8 +32,9 @@ RUNTIME_FILES = (*(f"assets/pyodide/{name}" for name in PYODIDE_FILES), "assets/
                  "assets/wizard/engine.json", "assets/wizard/worker.mjs")
 
 
-def wizard_assets(model) -> dict[str, bytes]:
-    """The Pyodide runtime (from npm) and the engine bundle (its Python source and rule data)."""
+def wizard_assets(model, root: Path = ROOT) -> dict[str, bytes]:
+    """The Pyodide runtime (from npm) and the engine bundle (its Python source and rule data,
+    from the project at ``root``)."""
     missing = [name for name in PYODIDE_FILES if not (PYODIDE / name).is_file()]
     if missing:
         raise BuildError(f"node_modules/pyodide: {', '.join(missing)} missing\n"
@@ -44,16 +45,16 @@ def wizard_assets(model) -> dict[str, bytes]:
                          "    fix: run `make setup` (npm ci) to install the pinned qrcode-generator")
     assets["assets/wizard/qrcode.mjs"] = QRCODE.read_bytes()
     sources = trimmed_stdlib(PYODIDE / "python_stdlib.zip", STDLIB_LIST)
-    assets["assets/wizard/stdlib.zip"] = compiled_stdlib(sources)
-    assets["assets/wizard/engine.json"] = engine_bundle(model)
+    assets["assets/wizard/stdlib.zip"] = compiled_stdlib(sources, Paths(root).cache)
+    assets["assets/wizard/engine.json"] = engine_bundle(model, root)
     return assets
 
 
-def engine_bundle(model) -> bytes:
+def engine_bundle(model, root: Path = ROOT) -> bytes:
     """assets/wizard/engine.json: the engine's Python source and this handbook's rule data."""
     lock = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
     bundle = {
-        "files": {name: (ROOT / name).read_text(encoding="utf-8") for name in ENGINE_FILES},
+        "files": {name: (root / name).read_text(encoding="utf-8") for name in ENGINE_FILES},
         "data": export(model),
         # loadPyodide needs the lock file's "info" (ABI, Python version); no package is loaded
         "lock": {"info": lock["info"], "packages": {}},
@@ -62,12 +63,12 @@ def engine_bundle(model) -> bytes:
     return untranslated.strip(json.dumps(bundle, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
 
 
-def compiled_stdlib(sources: bytes) -> bytes:
+def compiled_stdlib(sources: bytes, cache: Path | None = None) -> bytes:
     """The trimmed standard library as bytecode, compiled by Pyodide's own Python under Node
     (scripts/compile_stdlib.mjs); cached by the hash of its inputs."""
     script = ROOT / "scripts" / "compile_stdlib.mjs"
     digest = hashlib.sha256(sources + (PYODIDE / "package.json").read_bytes() + script.read_bytes())
-    cached = CACHE / "stdlib" / f"{digest.hexdigest()}.zip"
+    cached = (cache or Paths().cache) / "stdlib" / f"{digest.hexdigest()}.zip"
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
         source_zip = cached.with_suffix(".src.zip")
