@@ -206,10 +206,12 @@ def template_profile(commune: Commune) -> str:
     return "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in values.items())
 
 
-def substitutions(commune: Commune, public_url: str, template: bool = True) -> list[tuple[bytes, bytes]]:
+def substitutions(commune: Commune, public_url: str) -> list[tuple[bytes, bytes]]:
     """The markers of a template and what replaces each in ``commune``'s pages, longest first."""
     url = public_address(commune, public_url)
-    pairs = [(TEMPLATE_URL, url), (urlsplit(TEMPLATE_URL).path, urlsplit(url).path), (TEMPLATE_ID, commune.id),
+    # the site's own path: its folder at the tree's address, whatever its own address (the
+    # theme's 404 page, served at any depth, links from it)
+    pairs = [(TEMPLATE_URL, url), (urlsplit(TEMPLATE_URL).path, urlsplit(public_url.rstrip("/") + f"/{commune.id}/").path), (TEMPLATE_ID, commune.id),
              *((TEMPLATE_VALUES[name], getattr(commune, name)) for name in ("name", *commune.contacts()))]
     if commune.hotline:
         pairs.append((TEMPLATE_VALUES["hotline"].replace(" ", ""), commune.hotline.replace(" ", "")))
