@@ -575,7 +575,7 @@ def write_index(tree: Path, communes: list[dict], project: Path) -> None:
     kinds = {"xa": "xã", "phuong": "phường", "dac-khu": "đặc khu"}
     by_province: dict[str, list[dict]] = {}
     for c in sorted(communes, key=lambda c: (fold(c["province"]), fold(c["name"]))):
-        by_province.setdefault(c["province"] or "—", []).append(c)
+        by_province.setdefault(c["province"] or "Chưa ghi tỉnh, thành phố", []).append(c)
     sections = []
     for province, members in by_province.items():
         items = "\n".join(
