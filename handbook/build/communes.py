@@ -496,7 +496,7 @@ def build_tree(project: Path, tree: Path, ids: list[str] | None = None, public_u
             for result in pool.map(_instantiate_many, batches):
                 done += result
     for item in done:
-        (records / f"{item['id']}.json").write_text(json.dumps(item, ensure_ascii=False, indent=0), encoding="utf-8")
+        write_record(tree, item)
     shutil.rmtree(work, ignore_errors=True)
     finish_tree(tree, project)
     return {"seconds": time.perf_counter() - started, "built": sorted(i["id"] for i in done),
@@ -512,8 +512,30 @@ def site_url_of(project: Path) -> str:
 # -- the tree as a whole ----------------------------------------------------------------------
 
 
+def write_record(tree: Path, item: dict) -> None:
+    """_shared/communes/ID.json; its map of linked files (the same for every commune of a
+    template) stored once, under the hash of its text, in _shared/links/."""
+    links = json.dumps(item["links"], sort_keys=True, separators=(",", ":")).encode()
+    digest = hashlib.sha256(links).hexdigest()
+    stored = tree / SHARED / "links" / f"{digest}.json"
+    if not stored.is_file():
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_bytes(links)
+    path = tree / SHARED / "communes" / f"{item['id']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**item, "links": digest}, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
 def tree_records(tree: Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((tree / SHARED / "communes").glob("*.json"))]
+    """Every commune's record, its map of linked files read back."""
+    out, maps = [], {}
+    for path in sorted((tree / SHARED / "communes").glob("*.json")):
+        item = json.loads(path.read_text(encoding="utf-8"))
+        digest = item["links"]
+        if digest not in maps:
+            maps[digest] = json.loads((tree / SHARED / "links" / f"{digest}.json").read_text(encoding="utf-8"))
+        out.append({**item, "links": maps[digest], "links_file": digest})
+    return out
 
 
 def finish_tree(tree: Path, project: Path = ROOT) -> None:
@@ -532,6 +554,10 @@ def finish_tree(tree: Path, project: Path = ROOT) -> None:
             used |= {hashlib.sha256(p.read_bytes()).hexdigest() for p in runtime.iterdir()}
     for stored in (tree / SHARED / "files").glob("*"):
         if stored.name not in used and not stored.name.startswith("."):
+            stored.unlink()
+    maps = {r["links_file"] for r in communes}
+    for stored in (tree / SHARED / "links").glob("*.json"):
+        if stored.stem not in maps:
             stored.unlink()
 
 
@@ -622,9 +648,7 @@ def merge(parts: list[Path], tree: Path, project: Path = ROOT) -> dict:
                     os.link(tree / SHARED / "files" / item["links"][rel], site / rel)
                 else:
                     shutil.copy2(path, site / rel)
-            (tree / SHARED / "communes").mkdir(parents=True, exist_ok=True)
-            (tree / SHARED / "communes" / f"{item['id']}.json").write_text(
-                json.dumps(item, ensure_ascii=False, indent=0), encoding="utf-8")
+            write_record(tree, {k: v for k, v in item.items() if k != "links_file"})
             count += 1
     finish_tree(tree, project)
     return {"seconds": time.perf_counter() - started, "communes": count}
