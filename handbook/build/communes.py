@@ -371,7 +371,7 @@ def instantiate(template: Template, commune: Commune, public_url: str, tree: Pat
             data = data.replace(old, new)
         if rel.endswith(".html"):
             data = page_after_values(data.decode("utf-8"), f"{commune.id}/{rel}").encode("utf-8")
-        if re.search(MARK.encode(), data, re.I):
+        if MARKERS.search(data):  # a whole marker: three letters alone may be in a hash
             raise BuildError(f"commune '{commune.id}': {rel} still holds a marker of the template\n"
                              "    fix: a value reaches this page transformed; build this commune whole "
                              "(handbook/build/communes.py: templated)")
