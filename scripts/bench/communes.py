@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from handbook.build import communes as tree_module
@@ -51,28 +50,30 @@ def bench_communes(tmp: Path, handbook_s: float, counts: tuple[int, ...] = COMMU
     ids = [f"bench-{n:04d}" for n in range(1, max(counts) + 1)]
     out: dict = {"counts": list(counts), "trees_in": "memory" if str(where).startswith("/dev/shm") else "disk",
                  "cpus": os.cpu_count(), "handbook_s": handbook_s, "targets": TARGETS}
-    tree_module.build_tree(project, where / "warm", ids[:6])  # the caches (compressed runtime, clips)
-    shutil.rmtree(where / "warm")
-    for count in counts:
-        tree = where / f"tree-{count}"
-        result = tree_module.build_tree(project, tree, ids[:count])
-        sizes = tree_module.tree_sizes(tree)
-        own = list(sizes["own"].values())
-        out[str(count)] = {"total_s": round(result["seconds"], 2), "per_commune_s": round(result["seconds"] / count, 3),
-                           "templates": result["templates"], "tree_mb": round((sizes["shared"] + sum(own)) / 1e6, 1),
-                           "shared_mb": round(sizes["shared"] / 1e6, 1), "own_mb": round(sum(own) / len(own) / 1e6, 2),
-                           "own_max_mb": round(max(own) / 1e6, 2)}
-        if count == 100:
-            again = tree_module.build_tree(project, tree, ids[:count])
-            out["unchanged_100_s"] = round(again["seconds"], 2)
-            one = tree_module.build_tree(project, where / "one-core", ids[:count], jobs=1)
-            out["one_core_100_s"] = round(one["seconds"], 2)
-            out["two_cores_share"] = round(result["seconds"] / one["seconds"], 2)
-            shutil.rmtree(where / "one-core")
-        shutil.rmtree(tree)
-    first, last = str(counts[0]), str(counts[-1])
-    out["growth"] = round(out[last]["per_commune_s"] / out[first]["per_commune_s"], 2)
-    shutil.rmtree(where, ignore_errors=True)
+    try:
+        tree_module.build_tree(project, where / "warm", ids[:6])  # the caches (compressed runtime, clips)
+        shutil.rmtree(where / "warm")
+        for count in counts:
+            tree = where / f"tree-{count}"
+            result = tree_module.build_tree(project, tree, ids[:count])
+            sizes = tree_module.tree_sizes(tree)
+            own = list(sizes["own"].values())
+            out[str(count)] = {"total_s": round(result["seconds"], 2), "per_commune_s": round(result["seconds"] / count, 3),
+                               "templates": result["templates"], "tree_mb": round((sizes["shared"] + sum(own)) / 1e6, 1),
+                               "shared_mb": round(sizes["shared"] / 1e6, 1), "own_mb": round(sum(own) / len(own) / 1e6, 2),
+                               "own_max_mb": round(max(own) / 1e6, 2)}
+            if count == 100:
+                again = tree_module.build_tree(project, tree, ids[:count])
+                out["unchanged_100_s"] = round(again["seconds"], 2)
+                one = tree_module.build_tree(project, where / "one-core", ids[:count], jobs=1)
+                out["one_core_100_s"] = round(one["seconds"], 2)
+                out["two_cores_share"] = round(result["seconds"] / one["seconds"], 2)
+                shutil.rmtree(where / "one-core")
+            shutil.rmtree(tree)
+        first, last = str(counts[0]), str(counts[-1])
+        out["growth"] = round(out[last]["per_commune_s"] / out[first]["per_commune_s"], 2)
+    finally:  # a failed run leaves no trees in memory
+        shutil.rmtree(where, ignore_errors=True)
     return out
 
 
@@ -98,5 +99,4 @@ if __name__ == "__main__":  # this benchmark alone: PYTHONPATH=scripts python -m
 
     counts = tuple(int(n) for n in sys.argv[1:]) or COMMUNE_COUNTS
     with tempfile.TemporaryDirectory() as tmp_name:
-        started = time.perf_counter()
         print("\n".join(lines(bench_communes(Path(tmp_name), 0.0, counts))))
