@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve dev test bench cards communes import-plan i18n-report kiosk lock clean
+.PHONY: setup site serve dev test bench cards communes communes-merge import-plan i18n-report kiosk lock clean
 
 ## setup: create .venv with the pinned Python dependencies (requirements.lock) and install the
 ##        pinned npm packages (package-lock.json: the Pyodide runtime); the speech tools (Debian's
@@ -50,7 +50,7 @@ test: setup
 
 ## bench: build time and bytes transferred per page, each beside a baseline from the same run
 bench: setup
-	$(BIN)/python scripts/bench.py
+	PYTHONPATH=scripts $(BIN)/python -m bench
 
 ## kiosk: build, then serve on 127.0.0.1:$(PORT) and open /kiosk/ in Chromium's kiosk mode
 kiosk: site
@@ -60,9 +60,16 @@ kiosk: site
 cards: setup
 	$(BIN)/python scripts/cards.py --out cards
 
-## communes: every commune's handbook (content/communes/ID.toml), each into build/communes/ID/
+## communes: every commune's handbook (content/communes/ID.toml) in one deployable tree,
+##           build/communes/ (each under ID/, shared files once); PUBLIC_URL=the tree's address;
+##           SHARD=I/N builds one part (CI), then: make communes-merge PARTS="dir1 dir2 …"
 communes: setup
-	$(BIN)/python scripts/build_communes.py --out build/communes
+	$(BIN)/python scripts/build_communes.py --out $(or $(OUT),build/communes) \
+	  $(if $(SHARD),--shard $(SHARD)) $(if $(PUBLIC_URL),--public-url $(PUBLIC_URL))
+
+communes-merge: setup
+	@test -n "$(PARTS)" || { echo 'usage: make communes-merge PARTS="part1 part2 …" [OUT=build/communes]' >&2; exit 2; }
+	$(BIN)/python scripts/build_communes.py --merge $(PARTS) --out $(or $(OUT),build/communes)
 
 ## import-plan: a commune's own plan becomes its handbook: FILE=plan.docx (or .txt, .md) ID=some-id
 ##              writes content/communes/ID/ (drafts, a review report); then: make site COMMUNE=ID

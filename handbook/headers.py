@@ -117,14 +117,15 @@ class Policies:
         meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
         return html.replace("<head>", f"<head>\n    {meta}", 1)
 
-    def data(self) -> dict:
-        """What servers send, by kind of response (the content of headers.json)."""
+    def data(self, workers: tuple[str, ...] | list[str] = WASM_WORKERS) -> dict:
+        """What servers send, by kind of response (the content of headers.json); ``workers``: the
+        paths of the worker scripts that compile WebAssembly (one per commune in a tree of many)."""
         return {
             "about": "Written by the build (handbook/headers.py), with build/deploy/nginx.conf from the "
                      "same data; read by scripts/serve.py. See DEPLOY.md.",
             "content_security_policy": {
                 "default": policy(sorted(self.hashes), header=True),
-                "paths": {path: policy([WASM], header=True) for path in WASM_WORKERS},
+                "paths": {path: policy([WASM], header=True) for path in workers},
             },
             "every_response": dict(EVERY_RESPONSE),
             "https_only": dict(HTTPS_ONLY),
@@ -174,7 +175,7 @@ def nginx_config(template: str, data: dict) -> str:
                              for name, value in data["redirect_to_https"].items()],
         "LANGUAGE_NOT_FOUND": [f"location {prefix} {{ error_page 404 {page}; try_files $uri $uri/ =404; }}"
                          for prefix, page in data.get("not_found", {}).items()
-                         if re.fullmatch(r"/[a-z]{2,3}(-[a-z]{2})?/", prefix)],
+                         if re.fullmatch(r"(/[a-z0-9]+(-[a-z0-9]+)*)+/", prefix)],
     }
     used = []
 

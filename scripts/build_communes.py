@@ -1,83 +1,33 @@
-"""`make communes`: the handbook of every commune (or of those named), each into OUT/ID/.
+"""`make communes`: the handbooks of every commune (or of those named) in ONE deployable tree.
 
-    python scripts/build_communes.py [ID ...] [--out build/communes] [--project .]
+    python scripts/build_communes.py [ID ...] [--out build/communes] [--public-url URL]
+                                     [--shard I/N] [--jobs N] [--project .]
+    python scripts/build_communes.py --merge PART [PART ...] --out TREE
 
-One process builds them one after another (``mkdocs build --strict`` each, with
-HANDBOOK_COMMUNE=ID, as `make site COMMUNE=ID` does), so the interpreter, MkDocs and the theme
-are loaded once; a commune that fails stops the run with its error. Counter cards are not made
-here (`make cards COMMUNE=ID` prints them). Prints each commune's build time.
+Each commune's pages go under OUT/ID/; what communes have in common (the wizard's runtime, the
+theme, fonts, pictograms, audio clips) is stored once (handbook/build/communes.py explains the
+layout and how a commune is made). A commune whose inputs did not change since the last run is
+left as it is. ``--shard I/N`` builds every N-th commune from the I-th (one CI job each);
+``--merge`` joins the shards' trees into one. Counter cards are not made here
+(`make cards COMMUNE=ID` prints them). Prints what was built and how long it took.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from handbook.model import COMMUNE_ENV  # noqa: E402
-
-# What a copy of the project needs to build on its own (tests and benchmarks build copies).
-SOURCES = ("content", "handbook", "wizard", "docs", "overrides", "scripts", "deploy", "mkdocs.yml")
-
-
-def copy_project(target: Path, root: Path = ROOT) -> Path:
-    """A buildable copy of the project in ``target``, sharing ``root``'s node_modules (read only)."""
-    import shutil
-
-    for name in SOURCES:
-        src = root / name
-        if src.is_dir():
-            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, target / name)
-    (target / "node_modules").symlink_to(root / "node_modules")  # the Pyodide runtime
-    return target
+from handbook.build import BuildError  # noqa: E402
+from handbook.build import communes as tree_module  # noqa: E402
+from handbook.build.communes import SOURCES, copy_project  # noqa: E402,F401 - tests copy the project
 
 
 def communes_of(project: Path) -> list[str]:
-    folder = project / "content" / "communes"
-    return sorted([p.stem for p in folder.glob("*.toml")]
-                  + [p.parent.name for p in folder.glob("*/commune.toml") if not p.parent.name.startswith(".")])
-
-
-def build(project: Path, communes: list[str], out: Path, keep: bool = True) -> dict[str, float]:
-    """Build each commune's handbook into ``out/ID``; return the seconds each one took. With
-    ``keep=False`` each site is removed once built (for measuring many communes)."""
-    import shutil
-
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    before = os.environ.get(COMMUNE_ENV)
-    seconds: dict[str, float] = {}
-    try:
-        for commune in communes:
-            os.environ[COMMUNE_ENV] = commune
-            site = out / commune
-            started = time.perf_counter()
-            config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                mkdocs_build(config)
-            finally:
-                config.plugins.on_shutdown()
-            seconds[commune] = time.perf_counter() - started
-            if not keep:
-                shutil.rmtree(site)
-    finally:
-        if before is None:
-            os.environ.pop(COMMUNE_ENV, None)
-        else:
-            os.environ[COMMUNE_ENV] = before
-    return seconds
+    return [c.id for c in tree_module.profiles(project)]
 
 
 def main() -> int:
@@ -85,18 +35,26 @@ def main() -> int:
     parser.add_argument("communes", nargs="*", help="commune ids (default: every profile)")
     parser.add_argument("--out", default=str(ROOT / "build" / "communes"))
     parser.add_argument("--project", default=str(ROOT))
+    parser.add_argument("--public-url", default="", help="the tree's public address (default: mkdocs.yml's "
+                        "site_url); a commune without a site_url of its own is at this address + ID/")
+    parser.add_argument("--shard", default="", help="I/N: build the I-th of N parts of the communes")
+    parser.add_argument("--jobs", type=int, default=0, help="processes (default: one per core)")
+    parser.add_argument("--merge", nargs="+", metavar="PART", help="join these shards' trees into --out")
     args = parser.parse_args()
-    project = Path(args.project)
-    communes = args.communes or communes_of(project)
-    from mkdocs.exceptions import MkDocsException
-
+    out, project = Path(args.out), Path(args.project)
     try:
-        seconds = build(project, communes, Path(args.out))
-    except MkDocsException as exc:
+        if args.merge:
+            result = tree_module.merge([Path(p) for p in args.merge], out, project)
+            print(f"merged {result['communes']} communes into {out} in {result['seconds']:.1f} s")
+            return 0
+        result = tree_module.build_tree(project, out, args.communes or None, args.public_url,
+                                        args.shard or None, args.jobs or None)
+    except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    for commune, took in seconds.items():
-        print(f"{commune}: {Path(args.out) / commune} in {took:.1f} s")
+    built, same = result["built"], result["unchanged"]
+    print(f"{out}: {len(built)} communes built ({result['templates']} templates), {len(same)} unchanged, "
+          f"in {result['seconds']:.1f} s")
     return 0
 
 

@@ -88,6 +88,10 @@ class SiteHeaders:
         policy = data.get("content_security_policy")
         self.policy_default = policy["default"] if policy else None
         self.policy_paths = dict(policy["paths"]) if policy else {}
+        # a tree of communes (make communes): its shared files, named by their hash, kept a year
+        self.cache_control = dict(data.get("cache_control", {}))
+        # a folder (a commune, a language) and its own 404 page, the longest folder first
+        self.not_found = sorted(data.get("not_found", {}).items(), key=lambda item: -len(item[0]))
 
     @classmethod
     def read(cls, path: Path | str) -> "SiteHeaders":
@@ -99,7 +103,8 @@ class SiteHeaders:
     def for_path(self, path: str) -> list[tuple[str, str]]:
         """The headers of a response for ``path`` (decoded, as the site names the file sent)."""
         policy = self.policy_paths.get(path, self.policy_default)
-        return ([("Content-Security-Policy", policy)] if policy else []) + self.every_response
+        cache = [("Cache-Control", value) for prefix, value in self.cache_control.items() if path.startswith(prefix)]
+        return ([("Content-Security-Policy", policy)] if policy else []) + self.every_response + cache[:1]
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -198,6 +203,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         # language's. Only a folder name that is a language tag is looked at, never "..".
         first = self.request_path().lstrip("/").split("/", 1)[0]
         pages = [Path(self.directory) / first / "404.html"] if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", first) else []
+        path = self.request_path()
+        pages = [Path(self.directory) / page.lstrip("/") for prefix, page in self.site_headers.not_found
+                 if path.startswith(prefix) and ".." not in page] + pages
         for page in [*pages, Path(self.directory) / "404.html"]:
             if page.is_file():
                 return self.send_file(page, 404)

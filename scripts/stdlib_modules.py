@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import serve  # noqa: E402
 from chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
 from chromium import CHROMIUM  # noqa: E402
-from handbook.hooks import ENGINE_FILES  # noqa: E402
+from handbook.build.runtime import ENGINE_FILES  # noqa: E402
 from handbook.model import load  # noqa: E402
 from wizard.data import export  # noqa: E402
 

@@ -215,7 +215,7 @@ def test_the_site_lists_every_card_when_they_are_made(tmp_path, cards, model):
 
 
 def test_without_cards_the_page_says_how_to_make_them(site, model):
-    from handbook.hooks import cards_dir
+    from handbook.build.paths import cards_dir
 
     if cards_dir(None).exists():  # the cards of the default build (`make site`)
         pytest.skip("this checkout has made cards (make site); covered by the test above")

@@ -128,7 +128,7 @@ def published(site, tmp_path, model):
     import time
 
     import serve
-    from handbook.hooks import write_service_worker
+    from handbook.build.service_worker import write_service_worker
 
     copy = tmp_path / "site"
     shutil.copytree(site, copy)

@@ -6,7 +6,7 @@ The same export feeds the command line, the tests and the browser (written into 
 from __future__ import annotations
 
 from handbook.model import Model
-from handbook.procedure import SLIP_LINES
+from handbook.model.procedure import SLIP_LINES
 
 
 def export(model: Model) -> dict:

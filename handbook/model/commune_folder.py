@@ -24,17 +24,17 @@ from typing import TYPE_CHECKING
 
 from . import pictograms
 from .base import ID_RE, ID_RULE, ITEM_KEYS, Source, _label, _leaves, _put
-from .. import procedure as procedure_module
+from . import procedure as procedure_module
 from .records import Item, Situation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 FILES = ("commune.toml", "plan.toml", "situations.toml", "items.toml")
 MAX_STEPS = 6
 
 
-def folders(loader: "_Loader") -> dict[str, Path]:
+def folders(loader: "Reader") -> dict[str, Path]:
     """The commune folders, by id (a folder being imported replaces its namesake)."""
     out = {}
     base = loader.content / "communes"
@@ -58,7 +58,7 @@ def is_draft(folder: Path) -> bool:
         return True
 
 
-def load_items(loader: "_Loader", items: dict) -> None:
+def load_items(loader: "Reader", items: dict) -> None:
     """Each folder's new items, and the known items its plan states too (their citations)."""
 
     for cid, folder in folders(loader).items():
@@ -116,7 +116,7 @@ def _own_cites(loader, src, line, values, cid, what):
     return tuple(c for c in cites if c.plan == cid)
 
 
-def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
+def load_situations(loader: "Reader", situations: dict, items: dict) -> None:
     from .situations import check_sections, check_steps  # noqa: PLC0415 - it imports this module
 
     known = dict(situations)
@@ -187,7 +187,7 @@ def load_situations(loader: "_Loader", situations: dict, items: dict) -> None:
                                         same_as=same_as, commune=cid)
 
 
-def wizard_answers(loader: "_Loader", wizard, procedure):
+def wizard_answers(loader: "Reader", wizard, procedure):
     """A commune's own situations (no ``same_as``) are answers of its wizard, from its own folder:
     the answer is the situation (its id, its pictogram, its title as the label), asked under
     ``question`` ("situation" unless its situations.toml says "who"), with a rule citing its
@@ -255,7 +255,7 @@ def wizard_answers(loader: "_Loader", wizard, procedure):
     return wizard, replace(procedure, stages=tuple(stages))
 
 
-def merge_strings(loader: "_Loader", sources: dict) -> set[tuple[str, ...]]:
+def merge_strings(loader: "Reader", sources: dict) -> set[tuple[str, ...]]:
     """Each folder's locales into each language's strings; returns the string paths the folders own
     (a translation may lack them: they are then shown in Vietnamese, marked)."""
 

@@ -10,10 +10,10 @@ from .base import COMMUNE_KINDS, HOTLINE_RE, SITE_URL_RE, Problem, Source
 from .records import Commune
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def load(loader: _Loader) -> dict[str, Commune]:
+def load(loader: Reader) -> dict[str, Commune]:
     communes: dict[str, Commune] = {}
     text_fields = ("province", "address", "hotline", "hours", "site_url")
     folders = commune_folder.folders(loader)

@@ -8,10 +8,10 @@ from .base import ID_RE, ID_RULE, _label
 from .records import Term
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def load(loader: _Loader) -> dict[str, Term]:
+def load(loader: Reader) -> dict[str, Term]:
     src, tables = loader.tables("glossary.toml", "term")
     terms: dict[str, Term] = {}
     if tables is None:

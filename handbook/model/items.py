@@ -10,10 +10,10 @@ from .base import ID_RE, ID_RULE, ITEM_KEYS, _label
 from .records import Item
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def load(loader: _Loader) -> dict[str, Item]:
+def load(loader: Reader) -> dict[str, Item]:
     src, tables = loader.tables("checklist.toml", "item")
     items: dict[str, Item] = {}
     if tables is None:

@@ -20,7 +20,7 @@ from .base import ID_RE, ID_RULE, _label
 from .records import Concept, Lexicon, folded_words
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 FILE = "lexicon.toml"
 MAX_WORD_CHARS = 60  # the longest everyday phrase is far shorter; more is a pasted sentence
@@ -29,7 +29,7 @@ WORD_RE = re.compile(r"\A[^\W_]+(?:[ .'/-][^\W_]+)*\Z")
 WORD_RULE = "letters and digits, words separated by one space (- . / ' only inside a word)"
 
 
-def load(loader: _Loader) -> Lexicon:
+def load(loader: Reader) -> Lexicon:
     if not (loader.content / FILE).is_file():
         return Lexicon()  # no everyday words yet: the guides are found by their own text
     src, tables = loader.tables(FILE, "concept")

@@ -1,7 +1,7 @@
 """The loader: reads ``content/`` kind by kind, in the order they depend on one another, and
 collects every problem; each kind of content is read and validated by its own module
 (plans, items, situations, pictograms, glossary, communes, wizard, strings; the procedure in
-:mod:`handbook.procedure`, a commune's own folder in :mod:`.commune_folder`).
+:mod:`.procedure`, a commune's own folder in :mod:`.commune_folder`).
 
 Every problem found is reported as ``path:line: what is wrong`` followed by ``fix: ...``;
 they are raised together as one :class:`ContentError`, so no page is written from a model
@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import procedure as procedure_module
+from . import procedure as procedure_module
 from . import commune_folder, communes, glossary, items, lexicon, pictograms, plans, situations, strings, wizard
 from .base import COMMUNE_ENV, KIOSK_IDLE, REFERENCE_NOTE, VOICE_RE, ContentError, Problem, Source, _is_kind, _kind_name, _leaves
 from .narrow import for_commune
@@ -31,7 +31,7 @@ def load(root: Path | str, commune: str | None = None, coverage: bool = False,
     root = Path(root)
     content = root / "content"
     problems: list[Problem] = []
-    loader = _Loader(root, content, problems)
+    loader = Loader(root, content, problems)
     loader.coverage = coverage
     loader.extra_commune = extra_commune
     model = loader.run()
@@ -46,8 +46,10 @@ def commune_from_env() -> str | None:
     return os.environ.get(COMMUNE_ENV, "").strip() or None
 
 
+class Loader:
+    """Reads ``content/`` kind by kind; what each kind's module may use of it is
+    :class:`.reader.Reader`."""
 
-class _Loader:
     def __init__(self, root: Path, content: Path, problems: list[Problem]):
         self.root = root
         self.content = content

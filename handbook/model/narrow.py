@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import procedure as procedure_module
+from . import procedure as procedure_module
 from . import commune_folder
 from .base import ContentError, Problem
 from .records import Citation, Model

@@ -10,10 +10,10 @@ from .base import ID_RE, ID_RULE, Source, _label
 from .records import IconSet, Pictogram
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def load(loader: _Loader) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
+def load(loader: Reader) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
     src = loader.source("pictograms.toml")
     sets: dict[str, IconSet] = {}
     pictograms: dict[str, Pictogram] = {}
@@ -53,7 +53,7 @@ def load(loader: _Loader) -> tuple[dict[str, IconSet], dict[str, Pictogram]]:
     return sets, pictograms
 
 
-def ref(loader: _Loader, src: Source, line: int | None, pid: str, what: str) -> None:
+def ref(loader: Reader, src: Source, line: int | None, pid: str, what: str) -> None:
     if pid not in loader.pictograms and "pictograms" not in loader.unreliable:
         src.error(src.find(f'"{pid}"', line or 1), f"{what}: unknown pictogram '{pid}'",
                   "use an id from content/pictograms.toml (or add it there)")

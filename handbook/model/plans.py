@@ -10,10 +10,10 @@ from .base import BLOCK_KINDS, NON_CITABLE, SECTION_RE, Problem, Source
 from .records import Block, Plan
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def load(loader: _Loader) -> dict[str, Plan]:
+def load(loader: Reader) -> dict[str, Plan]:
     plans: dict[str, Plan] = {}
     own = {cid: folder / "plan.toml" for cid, folder in commune_folder.folders(loader).items()}
     for pid, path in [(p.stem, p) for p in sorted((loader.content / "plans").glob("*.toml"))] + list(own.items()):

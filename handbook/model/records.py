@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..procedure import Procedure
+from .procedure import Procedure
 from .base import CITATION_RE
 
 

@@ -10,10 +10,10 @@ from .base import ID_RE, ID_RULE, Source, _label
 from .records import Plan, Situation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def load(loader: _Loader) -> dict[str, Situation]:
+def load(loader: Reader) -> dict[str, Situation]:
     src, tables = loader.tables("situations.toml", "situation")
     out: dict[str, Situation] = {}
     if tables is None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import procedure as procedure_module
+from . import procedure as procedure_module
 from ..ui_keys import UI_KEYS
 from . import commune_folder
 from .base import COMMUNE_KINDS, PLACEHOLDERS, SHORT_WORDS, UNTRANSLATED, Source, _leaves, _put, _quote
 from .records import readings_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def required(loader: _Loader, lang: str) -> dict[tuple[str, ...], None]:
+def required(loader: Reader, lang: str) -> dict[tuple[str, ...], None]:
     """Every string path a language must define, derived from the model."""
     keys: dict[tuple[str, ...], None] = {}
 
@@ -74,7 +74,7 @@ def required(loader: _Loader, lang: str) -> dict[tuple[str, ...], None]:
     return keys
 
 
-def load(loader: _Loader) -> dict[str, dict[str, Any]]:
+def load(loader: Reader) -> dict[str, dict[str, Any]]:
     strings: dict[str, dict[str, Any]] = {}
     loader.string_sources: dict[str, Source] = {}
     loader.untranslated: dict[str, list[tuple[str, ...]]] = {}
@@ -140,7 +140,7 @@ def load(loader: _Loader) -> dict[str, dict[str, Any]]:
     return strings
 
 
-def check_wording(loader: _Loader) -> None:
+def check_wording(loader: Reader) -> None:
     """Short enough to act on: a checklist step (all its parts) and a support-slip sentence
     have a word limit in every language."""
     for lang, src in loader.string_sources.items():

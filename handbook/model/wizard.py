@@ -10,10 +10,10 @@ from .base import ID_RE, ID_RULE, QUESTIONS, _label
 from .records import Citation, Fact, Question, Rule, Wizard, WizardPath
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import _Loader
+    from .reader import Reader
 
 
-def load(loader: _Loader) -> Wizard:
+def load(loader: Reader) -> Wizard:
     src = loader.source("wizard.toml")
     empty = Wizard((), (), (), loader.phases[-1] if loader.phases else "", ())
     loader.answer_ids: dict[str, str] = {}

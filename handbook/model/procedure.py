@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from .base import ID_RE
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Citation, Source, _Loader
+    from .base import Source
+    from .reader import Reader
+    from .records import Citation
 
 FILE = "procedure.toml"
 WAYS = ("one", "all")
@@ -107,7 +111,7 @@ def step_sources(step: tuple[str, ...], items: dict, cites: tuple["Citation", ..
     return tuple(dict.fromkeys(found))
 
 
-def stage_ids(loader: "_Loader") -> tuple["Source", list[str]]:
+def stage_ids(loader: "Reader") -> tuple["Source", list[str]]:
     """The stages' ids in order (the checklist's phases): read before the items, which name them."""
     src = loader.source(FILE)
     ids: list[str] = []
@@ -119,7 +123,6 @@ def stage_ids(loader: "_Loader") -> tuple["Source", list[str]]:
                   "as [[stage]] tables")
         return src, ids
     starts = src.table_starts("stage")
-    from .model import ID_RE  # noqa: PLC0415 - the model imports this module
 
     for n, raw in enumerate(stages):
         sid = raw.get("id")
@@ -133,7 +136,7 @@ def stage_ids(loader: "_Loader") -> tuple["Source", list[str]]:
     return src, ids
 
 
-def load(loader: "_Loader", src: "Source", answers: dict[str, str], paths: list[str],
+def load(loader: "Reader", src: "Source", answers: dict[str, str], paths: list[str],
          default: str | None) -> Procedure:
     """Validate the whole procedure once the items, answers and paths are known."""
     if not src.ok or not loader.fields(src, 1, src.data, {"stage": "tables"},
