@@ -99,6 +99,19 @@ def open_search(page) -> None:
     page.wait_for_function(SEARCH_READY, timeout=20_000)
 
 
+def search_on(page, base: str) -> None:
+    """The search box of ``base``, open, ready and empty: the page is opened once, then its box
+    emptied as a person does (the index is built once per page, not once per query)."""
+    if page.url != base:
+        page.goto(base)
+        open_search(page)
+        return
+    page.click(".md-search__input")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.wait_for_function(SEARCH_READY, timeout=20_000)
+
+
 def search_for(page, query: str) -> None:
     """Type ``query`` into the open search box as a person does, then wait for its results: the
     theme searches on every key, and answers to the letters typed so far come first."""

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, open_search, search_for
+from conftest import ROOT, open_search, search_for, search_on
 from handbook import search_index
 
 FOLD_JS = ROOT / "docs" / "assets" / "javascripts" / "lunr" / "min" / "lunr.vi.min.js"
@@ -85,8 +85,7 @@ EN_EVERYDAY = {
 def result_pages(page, base: str, query: str) -> list[list[str]]:
     """Each result of ``query`` typed into the search box of ``base``, in order: the links it
     shows (its page, then its best sections), relative to ``base``."""
-    page.goto(base)
-    open_search(page)
+    search_on(page, base)
     search_for(page, query)
     items = page.eval_on_selector_all(
         ".md-search-result__item",
@@ -197,8 +196,7 @@ def test_the_index_is_loaded_only_when_a_person_starts_to_search(browser, server
 
 def results(page, base: str, query: str) -> list[str]:
     """The result links, in order, for ``query`` typed into the search box of ``base``."""
-    page.goto(base)
-    open_search(page)
+    search_on(page, base)
     search_for(page, query)  # typed: the theme searches on key events
     return page.eval_on_selector_all(".md-search-result__item > .md-search-result__link",
                                      "els => els.map(e => e.getAttribute('href'))")
