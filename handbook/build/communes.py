@@ -318,10 +318,15 @@ def store_link(tree: Path, data: bytes, target: Path) -> str:
         stored.parent.mkdir(parents=True, exist_ok=True)
         temp = stored.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}")
         temp.write_bytes(data)
-        os.replace(temp, stored)
+        try:  # created whole, once, and never replaced: two templates may store the same file at once
+            os.link(temp, stored)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
     temp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     os.link(stored, temp)
-    os.replace(temp, target)  # atomic: two templates may store the same runtime at once
+    os.replace(temp, target)
     return digest
 
 
