@@ -35,9 +35,6 @@ DOMINATED = 0.25        # an action this far below the best one of its sentence 
 COPY_MATCH = 0.8        # a bullet this close to the action's source sentence …
 COPY_ITEM = 0.2         # … needs only this share of the action's words
 MEANING_MATCH = 0.6     # concepts of the headings (lexicon): at least this to be the same situation
-# A narrower notion of the lexicon and the broader one a situation may name instead: a plan's
-# "khiếm thính, khó nói" is the handbook's "người khuyết tật".
-BROADER = {"hearing": "disabled", "speech": "disabled", "vision": "disabled", "mobility": "disabled"}
 # The known situation a commune's numbered procedure for vulnerable people ("Bước 1 … Bước 6")
 # stands for, unless its heading names another: the handbook's on-the-spot, all-in service.
 PROCEDURE_SITUATION = "full-service"
@@ -90,6 +87,9 @@ class Meaning:
     def __init__(self, lexicon=None):
         self.phrases: dict[tuple[str, ...], tuple[str, str]] = {}
         self.situational: set[str] = set()
+        # a narrower notion → the broader one a situation may name instead (content/lexicon.toml
+        # kind_of): a plan's "khiếm thính, khó nói" is the handbook's "người khuyết tật"
+        self.broader: dict[str, str] = lexicon.broader() if lexicon is not None else {}
         for concept in getattr(lexicon, "concepts", ()):
             if concept.guides:  # a notion of who needs help or what happens (not a glossary term only)
                 self.situational.add(concept.id)
@@ -263,7 +263,7 @@ def best_situation(title: str, known: list[KnownSituation], meaning: Meaning | N
         theirs: dict[str, str] = {}
         for t in k.texts:
             theirs.update(meaning.notions(t))
-        by_meaning, shared = _same_notions(notions, theirs)
+        by_meaning, shared = _same_notions(notions, theirs, meaning.broader)
         scored.append((max(by_words, by_meaning), by_words >= by_meaning, k, shared))
     scored.sort(key=lambda x: -x[0])
     if not scored:
@@ -285,15 +285,16 @@ def best_situation(title: str, known: list[KnownSituation], meaning: Meaning | N
     return None, round(score, 2), f"không trùng tình huống nào của sổ tay{near}"
 
 
-def _same_notions(mine: dict[str, str], theirs: dict[str, str]) -> tuple[float, list[str]]:
+def _same_notions(mine: dict[str, str], theirs: dict[str, str], broader: dict[str, str],
+                  ) -> tuple[float, list[str]]:
     """How far two headings name the same notions (a Dice over them, a narrower notion such as
     "khiếm thính" counting as the broader "khuyết tật" it is a kind of), and the words of mine
     that did."""
     if not mine or not theirs:
         return 0.0, []
-    covered = [c for c in mine if c in theirs or BROADER.get(c) in theirs]
-    broader = set(mine) | {BROADER[c] for c in mine if c in BROADER}
-    covered_theirs = [c for c in theirs if c in broader]
+    covered = [c for c in mine if c in theirs or broader.get(c) in theirs]
+    named = set(mine) | {broader[c] for c in mine if c in broader}
+    covered_theirs = [c for c in theirs if c in named]
     return (len(covered) + len(covered_theirs)) / (len(mine) + len(theirs)), [mine[c] for c in covered]
 
 

@@ -113,6 +113,7 @@ class Concept:
     guides: tuple[str, ...]
     terms: tuple[str, ...]
     words: tuple[tuple[str, tuple[str, ...]], ...]  # (language, its words); a language may have none
+    kind_of: str = ""  # the broader concept this one is a kind of ("khiếm thính" is a "khuyết tật")
 
     def words_in(self, lang: str) -> tuple[str, ...]:
         return dict(self.words).get(lang, ())
@@ -163,8 +164,13 @@ class Lexicon:
         (a known guide to the commune's own guide for it, ``guides``)."""
         return Lexicon(tuple(
             Concept(c.id, tuple(dict.fromkeys(g for g in (guides.get(x, x) for x in c.guides) if g in situations)),
-                    tuple(t for t in c.terms if t in glossary), c.words)
+                    tuple(t for t in c.terms if t in glossary), c.words, c.kind_of)
             for c in self.concepts))
+
+    def broader(self) -> dict[str, str]:
+        """Each concept that is a kind of another → that broader one (a plan's "khiếm thính, khó
+        nói" names kinds of the handbook's "người khuyết tật")."""
+        return {c.id: c.kind_of for c in self.concepts if c.kind_of}
 
 
 @dataclass(frozen=True)
