@@ -30,7 +30,7 @@ UI_KEYS = (
     "rules_outage_text", "rules_source", "rules_leads_to", "rules_defers", "rules_guides",
     "rules_combinations", "rules_stages", "rules_stages_lead", "rules_precedence", "rules_way_one",
     "rules_way_all", "rules_when", "rules_always", "rules_or", "rules_and", "rules_not",
-    "rules_path_applies", "rules_skip", "rules_reading", "rules_after", "rules_moments", "rules_conflicts",
+    "rules_path_applies", "rules_skip", "rules_also", "rules_reading", "rules_after", "rules_moments", "rules_conflicts",
     "rules_conflict_drops", "rules_answers", "rules_facts", "rules_facts_lead", "rules_given_by",
     "rules_excludes", "rules_provisos", "rules_proviso_from", "rules_pairs", "rules_pairs_lead",
     "rules_pair", "rules_settled_by", "rules_pair_together", "rules_pair_path", "rules_pair_ways",

@@ -192,7 +192,8 @@ def wizard_answers(loader: "Reader", wizard, procedure):
     the answer is the situation (its id, its pictogram, its title as the label), asked under
     ``question`` ("situation" unless its situations.toml says "who"), with a rule citing its
     section and leading to its guide; its actions join the procedure in their own stages, when
-    that answer is given, citing their own sections. Nothing shared is edited: in another
+    that answer is given, citing their own sections (in a one-way stage, added to the way the
+    stage is done for the answers given, not in place of it). Nothing shared is edited: in another
     commune's handbook these cite nothing and go, like every citation of another plan."""
     from .records import Rule  # noqa: PLC0415
 
@@ -230,26 +231,13 @@ def wizard_answers(loader: "Reader", wizard, procedure):
     stages = []
     for stage in procedure.stages:
         variants = list(stage.variants)
-        mine = []
+        # in a one-way stage, the commune's own action joins the way the stage is done ("also"),
+        # whichever it is, except while the stage is skipped for now (it needs the network)
+        skipped = tuple(c for v in variants if v.announce for c in v.when)
         for conditions, iid, cites in added.get(stage.id, []):
-            # a one-way stage already done a way for these answers: that way does it too
-            named = [n for n, v in enumerate(variants) if set(conditions) & {*v.when, *v.any}]
-            if stage.way == "one" and named:
-                for n in named:
-                    v = variants[n]
-                    variants[n] = replace(v, steps=v.steps + ((iid,),), sources=v.sources + (cites,),
-                                          cites=tuple(dict.fromkeys(v.cites + cites)))
-            else:
-                mine.append(procedure_module.Variant(stage.id, (), conditions, (), ((iid,),), cites, (cites,)))
-        if not mine:
-            stages.append(replace(stage, variants=tuple(variants)))
-            continue
-        if stage.way == "all":
-            variants += mine
-        else:  # before the ways that stand on a path alone: the commune's answer is more specific
-            at = next((n for n, v in enumerate(variants)
-                       if not [c for c in (*v.when, *v.any) if not c.startswith(("path:", "fact:"))]), len(variants))
-            variants[at:at] = mine
+            variants.append(procedure_module.Variant(
+                stage.id, (), conditions, skipped if stage.way == "one" else (), ((iid,),), cites, (cites,),
+                also=stage.way == "one"))
         stages.append(replace(stage, variants=tuple(variants)))
     wizard = replace(wizard, questions=tuple(questions[q.id] for q in wizard.questions), rules=tuple(rules))
     return wizard, replace(procedure, stages=tuple(stages))
@@ -301,19 +289,23 @@ def merge_strings(loader: "Reader", sources: dict) -> set[tuple[str, ...]]:
 
 
 def translate_citations(model, keep: set[str]) -> tuple[dict, dict]:
-    """For a commune whose plan maps to known situations: (known section → its own section,
+    """For a commune whose plan maps to known situations: (known section → its own sections,
     known guide → its own guide). A rule or a procedure variant citing a known situation's
-    section stands, in this commune's handbook, on the section of its plan for that situation."""
-    sections: dict[tuple[str, str], tuple[str, str]] = {}
+    section stands, in this commune's handbook, on the section of its plan for that situation:
+    its section, and the parts it quotes that are not inside it (the steps of a procedure that
+    is the plan's top level, "Bước 1 … Bước N" under no heading)."""
+    sections: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
     guides: dict[str, str] = {}
     for plan in (p for pid, p in model.plans.items() if pid in keep):
         for cited, own in plan.same_sections.items():
             known_plan, _, known_section = cited.partition(":")
-            sections[(known_plan, known_section)] = (plan.id, own)
+            sections[(known_plan, known_section)] = ((plan.id, own),)
     for s in model.situations.values():
         if s.plan in keep and s.same_as and s.same_as in model.situations:
             k = model.situations[s.same_as]
             guides[k.id] = s.id
+            extent = (s.section, *(x for x in (*s.staff, *s.support)
+                                   if x != s.section and not x.startswith(s.section + ".")))
             for sec in (k.section, *k.staff, *k.support):
-                sections[(k.plan, sec)] = (s.plan, s.section)
+                sections[(k.plan, sec)] = tuple((s.plan, x) for x in dict.fromkeys(extent))
     return sections, guides
