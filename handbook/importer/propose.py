@@ -177,7 +177,8 @@ def situations(blocks: list[Block], known: list[KnownSituation], items: list[Kno
                lexicon=None) -> list[Proposal]:
     """The plan's situations: a heading with actions of its own (directly, in numbered paragraphs,
     or under role headings such as 'Kịch bản' / 'Phương án hỗ trợ'), not a structural part; a
-    heading whose parts are the steps of one procedure ("Bước 1 …") is one situation."""
+    heading whose parts are the steps of one procedure ("Bước 1 …") is one situation, and so are
+    steps that are the plan's top level, under no heading."""
     meaning = Meaning(lexicon)
     for item in items:
         item.meaning(meaning)
@@ -185,7 +186,12 @@ def situations(blocks: list[Block], known: list[KnownSituation], items: list[Kno
     sections = list(dict.fromkeys(b.section for b in blocks if b.section not in ("front", "back")))
     heads = {b.section: b for b in blocks if b.kind in ("h2", "h3", "h4")}
     out = []
+    top = top_steps(blocks, sections)
+    if top:
+        out.append(_top_procedure(blocks, sections, top, known, items, meaning, weight))
     for section, head in heads.items():
+        if section.split(".")[0] in top:
+            continue  # a step of the top-level procedure, or a part of one
         title = heading_text(head.vi)
         if STEP_RE.match(head.vi) and section.count(".") and section.rsplit(".", 1)[0] in heads:
             continue  # a step of the procedure above it
@@ -239,6 +245,42 @@ def situations(blocks: list[Block], known: list[KnownSituation], items: list[Kno
                      f"{best[p.same_as].section} giống hơn: mục này thành tình huống mới")
             p.same_as = None
     return out
+
+
+def top_steps(blocks: list[Block], sections: list[str]) -> tuple[str, ...]:
+    """The sections of a procedure written as the plan's top level ("Bước 1: …" to "Bước N: …",
+    under no heading): two or more, and every top-level section one of them."""
+    first = {}
+    for b in blocks:
+        first.setdefault(b.section, b.vi)
+    top = [s for s in sections if "." not in s]
+    if len(top) >= 2 and all(STEP_RE.match(first[s]) for s in top):
+        return tuple(top)
+    return ()
+
+
+def _top_procedure(blocks, sections, top, known, items, meaning, weight) -> Proposal:
+    """A procedure that is the plan itself ("Bước 1 … Bước N" under no heading): one guide whose
+    parts are the steps, the commune's procedure for vulnerable people (the handbook's
+    on-the-spot, all-in service). Its heading is the plan's title (the plan's words for what the
+    procedure is), else its first and last steps."""
+    inner = [s for s in sections if s.split(".")[0] in top]
+    bullets = [Bullet(b.section, b.vi, b.where) for b in blocks
+               if b.section in inner and b.kind in ("li", "p") and is_action(b.vi)]
+    for bullet in bullets:
+        bullet.matches, bullet.why = match_items(bullet.text, items, meaning, weight)
+    firsts = {}
+    for b in blocks:
+        firsts.setdefault(b.section, b)
+    titles = [b.vi for b in blocks if b.section == "front" and b.kind == "title"]
+    span = f"{firsts[top[0]].vi.split(':')[0]} … {firsts[top[-1]].vi.split(':')[0]}"
+    heading = " ".join(titles[1:]) or span
+    name = _title(known, PROCEDURE_SITUATION)
+    same_as = PROCEDURE_SITUATION if any(k.id == PROCEDURE_SITUATION for k in known) else None
+    why = (f"các bước {span} là cả kế hoạch, không nằm dưới tiêu đề nào: đó là quy trình hỗ trợ người dân yếu "
+           f"thế của chính xã, một hướng dẫn, mỗi bước một phần, ứng với tình huống “{name}” của sổ tay"
+           if same_as else "quy trình theo bước của xã: một hướng dẫn, mỗi bước một phần")
+    return Proposal(top[0], heading, firsts[top[0]].where, same_as, 1.0, top, (), bullets, why, top)
 
 
 def is_action(text: str) -> bool:

@@ -34,9 +34,9 @@ def for_commune(model: Model, commune_id: str) -> Model:
             if c.plan in keep:
                 out.append(c)
                 continue
-            for (plan, section), (to_plan, to_section) in corresponding.items():
+            for (plan, section), targets in corresponding.items():
                 if c.plan == plan and (c.section == section or c.section.startswith(section + ".")):
-                    out.append(Citation(to_plan, to_section))
+                    out.extend(Citation(to_plan, to_section) for to_plan, to_section in targets)
                     break
         return tuple(dict.fromkeys(out))
 
