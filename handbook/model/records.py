@@ -82,6 +82,7 @@ class Situation:
     pictogram: str = ""
     same_as: str = ""  # a commune's guide for a known situation: its wizard answers lead here
     commune: str = ""  # a commune's own situation (content/communes/ID/situations.toml)
+    slip: str = ""  # (a commune's new situation) its own action whose sentence is its slip line
 
     @property
     def citation(self) -> Citation:
@@ -291,6 +292,9 @@ class Model:
     voices: dict[str, str] = field(default_factory=dict)
     # the words people say for the field's notions, leading to guides and terms (content/lexicon.toml)
     lexicon: Lexicon = field(default_factory=Lexicon)
+    # a commune folder's procedure paths (its paths.toml): commune → path → its own sections; the
+    # reasons are strings at ("commune_paths", commune, path, "reason")
+    commune_paths: dict[str, dict[str, tuple[Citation, ...]]] = field(default_factory=dict)
 
     def centre(self, lang: str, commune: Commune) -> str:
         """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""
