@@ -33,7 +33,7 @@ UI_KEYS = (
     "rules_path_applies", "rules_skip", "rules_also", "rules_reading", "rules_after", "rules_moments", "rules_conflicts",
     "rules_conflict_drops", "rules_answers", "rules_facts", "rules_facts_lead", "rules_given_by",
     "rules_excludes", "rules_provisos", "rules_proviso_from", "rules_pairs", "rules_pairs_lead",
-    "rules_pair", "rules_settled_by", "rules_pair_together", "rules_pair_path", "rules_pair_ways",
+    "rules_pair", "rules_settled_by", "rules_pair_together", "rules_pair_proposed", "rules_pair_path", "rules_pair_ways",
     "rules_pair_excluded", "rules_pair_proviso",
     "print_scan", "print_no_address",
     "not_found_title", "not_found_text",
