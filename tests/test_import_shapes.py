@@ -11,7 +11,9 @@ A .pdf with a text layer imports as its .txt does; a scanned one is refused.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -152,8 +154,25 @@ def test_each_shape_builds_its_communes_handbook(project, imported, tmp_path, na
         assert (site / "guides" / sid / "index.html").is_file(), sid
     engine = json.loads((site / "assets" / "wizard" / "engine.json").read_text(encoding="utf-8"))["data"]
     review = (project / "build" / "import" / cid / "review.md").read_text(encoding="utf-8")
+    # its /wizard/rules/: each path with its own reason; each new answer in the pairs table, every
+    # pair of it marked a proposal while nobody has confirmed the plan; the review points there
+    rules = (site / "wizard" / "rules" / "index.html").read_text(encoding="utf-8")
+    for path in model.wizard.paths:
+        assert html.escape(model.t("vi", "paths", path.id, "reason"), quote=False) in rules, path.id
+    rows = re.findall(r'<tr data-pair="([^"]+)"[^>]*>(.*?)</tr>', rules, re.S)
+    answers = [a for q in model.wizard.questions for a in q.answers]
+    assert len(rows) == len(answers) * (len(answers) - 1) // 2
+    for sid in (s.id for s in model.situations.values() if not s.same_as):
+        mine = [cells for pair, cells in rows if sid in {x.split(":", 1)[1] for x in pair.split()}]
+        assert len(mine) == len(answers) - 1 and all('class="hb-draft-pair"' in cells for cells in mine), sid
+        assert "/wizard/rules/#pairs" in review and "Từng cặp câu trả lời" in review
+    assert all('class="hb-draft-pair"' not in cells for pair, cells in rows
+               if not {x.split(":", 1)[1] for x in pair.split()} & set(model.situations))
+    # the paths its plan gives a basis for, in the wizard's order (a plan that names known
+    # situations may still state none of a path's actions: then that path is not offered)
+    assert {p["id"] for p in engine["paths"]} == set(model.commune_paths[cid])
     if expected["known"]:
-        assert engine["questions"] and engine["paths"]
+        assert engine["questions"]
     else:  # only new situations: its own answers, no procedure path, said plainly in the review
         assert not engine["paths"]
         assert {a for q in engine["questions"] for a in q["answers"]} == set(model.situations)
