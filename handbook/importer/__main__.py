@@ -451,7 +451,9 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     taken_iids = {iid for iid, i in model.items.items() if i.commune != cid}
     item_ids: dict[str, str] = {}  # a new action's text -> its id (one action, stated twice)
     sit_lines = ["# Các tình huống của kế hoạch, do `make import-plan` đề xuất (bản nháp cho đến khi người duyệt",
-                 "# xác nhận trong choices.toml). same_as: tình huống sổ tay đã biết mà trợ lý dẫn tới đây.", ""]
+                 "# xác nhận trong choices.toml). same_as: tình huống sổ tay đã biết mà trợ lý dẫn tới đây.",
+                 "# slip (tình huống mới): việc riêng của tình huống mà câu của nó, đúng lời kế hoạch, là dòng của",
+                 "# tình huống trên phiếu hỗ trợ (ki-ốt).", ""]
     item_lines = ["# Các việc cần làm của kế hoạch, do `make import-plan` đề xuất (bản nháp).",
                   "#   [[item]]   việc mới, dùng đúng câu của kế hoạch (locales/vi.toml), dẫn mục của câu đó",
                   "#   [[reuse]]  việc sổ tay đã biết (content/checklist.toml) mà kế hoạch này cũng nêu", ""]
@@ -563,8 +565,7 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
             slip = next((i for i in checklist if i in new_items and not SUMMARY_LINE.match(new_items[i]["text"])
                          and len(new_items[i]["text"].split()) <= slip_words()), "")
             if slip:
-                sit_lines.append(f"slip = {_q(slip)}   # dòng của tình huống này trên phiếu hỗ trợ (ki-ốt): câu của "
-                                 "việc này, đúng lời kế hoạch")
+                sit_lines.append(f"slip = {_q(slip)}")
                 report.append(f"  - phiếu hỗ trợ ở ki-ốt ghi cho tình huống này: “{new_items[slip]['text']}” "
                               "(đúng lời kế hoạch)")
             else:
