@@ -307,8 +307,9 @@ def wizard_answers(loader: "Reader", wizard, procedure):
     for stage in procedure.stages:
         variants = list(stage.variants)
         # in a one-way stage, the commune's own action joins the way the stage is done ("also"),
-        # whichever it is, except while the stage is skipped for now (it needs the network)
-        skipped = tuple(c for v in variants if v.announce for c in v.when)
+        # whichever it is, except while a way skips the stage (the account: during an outage, the
+        # file is on paper; in an emergency, staff do the procedure directly)
+        skipped = tuple(dict.fromkeys(c for v in variants if not v.steps for c in v.when))
         for conditions, iid, cites in added.get(stage.id, []):
             variants.append(procedure_module.Variant(
                 stage.id, (), conditions, skipped if stage.way == "one" else (), ((iid,),), cites, (cites,),
