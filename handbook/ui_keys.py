@@ -26,7 +26,7 @@ UI_KEYS = (
     "wizard_none", "wizard_path_label", "wizard_why", "wizard_checklist", "wizard_sources",
     "wizard_nojs", "wizard_rules_link", "wizard_empty", "wizard_no_path", "wizard_notes", "wizard_follows",
     "wizard_stage_skipped",
-    "rules_title", "rules_lead", "rules_paths", "rules_paths_lead", "rules_outage",
+    "rules_title", "rules_lead", "rules_paths", "rules_paths_lead", "rules_paths_default", "rules_outage",
     "rules_outage_text", "rules_source", "rules_leads_to", "rules_defers", "rules_guides",
     "rules_combinations", "rules_stages", "rules_stages_lead", "rules_precedence", "rules_way_one",
     "rules_way_all", "rules_when", "rules_always", "rules_or", "rules_and", "rules_not",

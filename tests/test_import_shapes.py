@@ -157,6 +157,7 @@ def test_each_shape_builds_its_communes_handbook(project, imported, tmp_path, na
     # its /wizard/rules/: each path with its own reason; each new answer in the pairs table, every
     # pair of it marked a proposal while nobody has confirmed the plan; the review points there
     rules = (site / "wizard" / "rules" / "index.html").read_text(encoding="utf-8")
+    assert "{#" not in rules  # no template comment or attribute list left as text
     for path in model.wizard.paths:
         assert html.escape(model.t("vi", "paths", path.id, "reason"), quote=False) in rules, path.id
     rows = re.findall(r'<tr data-pair="([^"]+)"[^>]*>(.*?)</tr>', rules, re.S)
