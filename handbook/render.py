@@ -96,6 +96,7 @@ def environment() -> jinja2.Environment:
     env.filters["html"] = html_escape
     env.filters["short_item"] = lambda iid, t: t("items", iid, "short")  # an item's short name
     env.filters["phase_name"] = lambda phase, t: t("phases", phase)
+    env.filters["answer_id"] = lambda answer: answer.split(":", 1)[1]  # "who:elderly" → "elderly"
     return env
 
 # The listen controls' icon (a loudspeaker; drawn here, not a picture file: it is one path)

@@ -25,6 +25,7 @@ LETTERHEAD = {
     "steps": (["ỦY BAN NHÂN DÂN", "PHƯỜNG ĐÔNG HẢI"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
     "plus": (["ỦY BAN NHÂN DÂN", "XÃ PHƯỚC SƠN"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
     "teams": (["ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
+    "steps-top": (["ỦY BAN NHÂN DÂN", "XÃ HÒA LẠC"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
     "only-new": (["ỦY BAN NHÂN DÂN", "XÃ SƠN TÂY"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]),
 }
 
@@ -345,6 +346,29 @@ SHAPES: dict[str, list[tuple[str, ...]]] = {
         ("p", "1. Công chức Bộ phận Một cửa thực hiện đúng quy trình này."),
         ("p", "Trên đây là Quy trình hỗ trợ người dân yếu thế của phường Đông Hải."),
     ],
+    # the whole plan one numbered procedure, "Bước 1: …" to "Bước 5: …" under no heading
+    "steps-top": [
+        ("meta", "Số: 14/QT-UBND"),
+        ("meta", "Hòa Lạc, ngày 3 tháng 10 năm 2025"),
+        ("title", "QUY TRÌNH"),
+        ("title", "Hỗ trợ người dân yếu thế làm thủ tục hành chính tại Trung tâm Phục vụ hành chính công xã Hòa Lạc"),
+        ("p", "Để phục vụ người cao tuổi, người khuyết tật và người không biết chữ, Ủy ban nhân dân xã Hòa Lạc ban hành quy trình như sau:"),
+        ("p", "Bước 1: Đón tiếp"),
+        ("li", "Mời người dân ngồi chờ, có ghế và nước uống.", "seat-and-water"),
+        ("li", "Ưu tiên giải quyết hồ sơ của người yếu thế trước, không để người dân chờ lâu.", "prioritise-file"),
+        ("p", "Bước 2: Tiếp nhận hồ sơ"),
+        ("li", "Nhận hồ sơ giấy từ người dân.", "receive-paper-file"),
+        ("li", "Scan hồ sơ, nhập liệu và nộp hồ sơ trực tuyến thay cho người dân.", "scan-and-submit"),
+        ("p", "Bước 3: Thu phí, lệ phí"),
+        ("li", "Thu phí, lệ phí bằng tiền mặt tại quầy và thanh toán trực tuyến bằng tài khoản của đơn vị.",
+         "collect-cash pay-with-unit-account guide-pay-cash counter-takes-cash help-pay-other-ways"),
+        ("p", "Bước 4: Hẹn trả kết quả"),
+        ("li", "In giấy hẹn điện tử và trao tận tay cho người dân.", "print-e-appointment appointment-slip"),
+        ("li", "Đọc to ngày hẹn trên giấy hẹn cho người dân nghe."),
+        ("p", "Bước 5: Trả kết quả"),
+        ("li", "Khi có kết quả, gọi điện báo người dân đến nhận.", "call-when-ready"),
+        ("p", "Trên đây là Quy trình hỗ trợ người dân yếu thế của Ủy ban nhân dân xã Hòa Lạc."),
+    ],
     # "Tình huống N - …" with "+" bullets
     "plus": [
         ("meta", "Số: 21/KB-UBND"),
@@ -436,6 +460,7 @@ WORD_NUMBERING: dict[str, tuple[list[tuple[str, int]], list[tuple[str, str]]]] =
     "parts": ([(r"^PHẦN [IVX]+\. ", 0), (r"^\d+\. ", 1)], [("upperRoman", "PHẦN %1."), ("decimal", "%2.")]),
     "articles": ([(r"^Điều \d+\. ", 0)], [("decimal", "Điều %1.")]),
     "steps": ([(r"^Bước \d+: ", 0)], [("decimal", "Bước %1:")]),
+    "steps-top": ([(r"^Bước \d+: ", 0)], [("decimal", "Bước %1:")]),
     "plus": ([(r"^Tình huống \d+ - ", 0)], [("decimal", "Tình huống %1 -")]),
     "teams": ([(r"^\d+\. (?=Tổ )", 0)], [("decimal", "%1.")]),
 }
@@ -455,6 +480,8 @@ EXPECTED.update({
                  "new": [], "commune": ("phuong", "An Khê")},
     "steps": {"sections": ["I", "II", "II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III", "III.1"],
               "known": {"II": "full-service"}, "new": [], "commune": ("phuong", "Đông Hải"), "procedure": "II"},
+    "steps-top": {"sections": ["1", "2", "3", "4", "5"], "known": {"1": "full-service"}, "new": [],
+                  "commune": ("xa", "Hòa Lạc"), "procedure": "1"},
     "plus": {"sections": ["I", "I.1", "I.2", "I.3", "I.4", "I.5", "II", "II.1"],
              "known": {"I.1": "outage-with-papers", "I.2": "forgot-password", "I.3": "upset-citizen",
                        "I.4": "no-id-papers"},

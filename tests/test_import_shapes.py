@@ -11,7 +11,9 @@ A .pdf with a text layer imports as its .txt does; a scanned one is refused.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,6 +29,8 @@ from handbook.importer.read import read
 from handbook.importer.structure import parse
 from handbook.model import load
 from test_import import run_import, tree
+from wizard.data import export
+from wizard.engine import Engine
 
 SHAPES = list(plan_fixtures.SHAPES)
 RIGHT_SHARE = 0.9  # of the sentences that state a known action, at least this share matched to it
@@ -150,23 +154,53 @@ def test_each_shape_builds_its_communes_handbook(project, imported, tmp_path, na
         assert (site / "guides" / sid / "index.html").is_file(), sid
     engine = json.loads((site / "assets" / "wizard" / "engine.json").read_text(encoding="utf-8"))["data"]
     review = (project / "build" / "import" / cid / "review.md").read_text(encoding="utf-8")
+    # its /wizard/rules/: each path with its own reason; each new answer in the pairs table, every
+    # pair of it marked a proposal while nobody has confirmed the plan; the review points there
+    rules = (site / "wizard" / "rules" / "index.html").read_text(encoding="utf-8")
+    assert "{#" not in rules  # no template comment or attribute list left as text
+    for path in model.wizard.paths:
+        assert html.escape(model.t("vi", "paths", path.id, "reason"), quote=False) in rules, path.id
+    rows = re.findall(r'<tr data-pair="([^"]+)"[^>]*>(.*?)</tr>', rules, re.S)
+    answers = [a for q in model.wizard.questions for a in q.answers]
+    assert len(rows) == len(answers) * (len(answers) - 1) // 2
+    for sid in (s.id for s in model.situations.values() if not s.same_as):
+        mine = [cells for pair, cells in rows if sid in {x.split(":", 1)[1] for x in pair.split()}]
+        assert len(mine) == len(answers) - 1 and all('class="hb-draft-pair"' in cells for cells in mine), sid
+        assert "/wizard/rules/#pairs" in review and "Từng cặp câu trả lời" in review
+    assert all('class="hb-draft-pair"' not in cells for pair, cells in rows
+               if not {x.split(":", 1)[1] for x in pair.split()} & set(model.situations))
+    # the paths its plan gives a basis for, in the wizard's order (a plan that names known
+    # situations may still state none of a path's actions: then that path is not offered)
+    assert {p["id"] for p in engine["paths"]} == set(model.commune_paths[cid])
     if expected["known"]:
-        assert engine["questions"] and engine["paths"]
+        assert engine["questions"]
     else:  # only new situations: its own answers, no procedure path, said plainly in the review
         assert not engine["paths"]
         assert {a for q in engine["questions"] for a in q["answers"]} == set(model.situations)
         assert "không có tình huống nào sổ tay đã biết" in review
 
 
-def test_a_step_procedure_is_one_guide_of_the_communes_procedure(project, imported):
-    cid = imported["steps"]
+@pytest.mark.parametrize("name", ["steps", "steps-top"])
+def test_a_step_procedure_is_one_guide_of_the_communes_procedure(project, imported, name):
+    """"Bước 1 … Bước N", under a heading or as the plan's top level (no heading above it, as
+    .docx and .txt alike), is the commune's procedure for vulnerable people: one guide whose
+    parts are the steps, not a new situation per step."""
+    cid = imported[name]
     model = load(project, commune=cid)
     (guide,) = model.situations.values()
-    steps = [s for s in model.plans[cid].sections if s.startswith("II.")]
-    assert guide.section == "II" and list(guide.staff) == steps and len(steps) == 6
+    parent = plan_fixtures.EXPECTED[name]["procedure"]
+    sections = model.plans[cid].sections
+    steps = [s for s in sections if s.startswith(f"{parent}.")] if "." in parent or parent.isalpha() \
+        else [s for s in sections if "." not in s]
+    assert guide.section == parent and list(guide.staff) == steps and len(steps) >= 5
     assert guide.same_as == "full-service"
     review = (project / "build" / "import" / cid / "review.md").read_text(encoding="utf-8")
-    assert "quy trình theo bước: 6 bước" in review
+    assert f"quy trình theo bước: {len(steps)} bước" in review
+    # every step's actions are in the wizard, citing their own step (not the first one only)
+    engine = Engine(export(model))
+    result = engine.decide(who=[a for q in model.wizard.questions if q.id == "who" for a in q.answers][:1])
+    cited = {src.split(":")[1] for item in result["items"] for src in item["sources"]}
+    assert len(cited & set(steps)) >= 3, cited
 
 
 ENGLISH = ("stage ", "heading match", "Everything below", "matched", "new item", "guide `", "proposal",

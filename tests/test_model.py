@@ -309,6 +309,12 @@ BAD = [
      "concept id 'hearing' is a duplicate or malformed", True),
     ("lexicon-concept-leads-nowhere", "content/lexicon.toml", 'id = "emergency"\nguides = ["outage-no-papers"]\n',
      'id = "emergency"\n', "concept 'emergency' leads to no guide and no glossary term", False),
+    ("lexicon-kind-of-unknown", "content/lexicon.toml", 'id = "speech"\nguides = ["disability", "full-service"]\nkind_of = "disabled"',
+     'id = "speech"\nguides = ["disability", "full-service"]\nkind_of = "disabld"',
+     "concept 'speech': kind_of 'disabld' is not another concept", True),
+    ("lexicon-kind-of-a-kind", "content/lexicon.toml", 'id = "disabled"\nguides = ["disability", "full-service"]\n',
+     'id = "disabled"\nguides = ["disability", "full-service"]\nkind_of = "elderly"\n',
+     "concept 'disabled' is a kind of 'elderly' and broader than 'hearing'", True),
 ]
 # A mistake reported where it must be fixed, not where the fixture made it.
 NAMED_FILE = {"unused-item": "content/checklist.toml", "language-without-strings": "content/locales/fr.toml"}

@@ -31,7 +31,7 @@ def export(model: Model) -> dict:
                   for r in wizard.rules],
         "stages": [{"id": s.id, "way": s.way, "variants": [
             {"when": list(v.when), "any": list(v.any), "unless": list(v.unless), "reading": v.reading,
-             "announce": v.announce, "cites": cites(v.cites),
+             "announce": v.announce, "also": v.also, "cites": cites(v.cites),
              "steps": [{"items": list(step), "sources": cites(sources)}
                        for step, sources in zip(v.steps, v.sources, strict=True)]}
             for v in s.variants], "moments": [list(m) for m in s.moments],

@@ -16,8 +16,8 @@ here knows any answer, item, stage or plan by name.
 How: answers that cannot both hold are settled first (the one that gives way is dropped, with a
 note); then what the answers imply (facts) is added. The matched rules offer paths; the most
 constrained is the path, and its reason is what the rules that gave it say. Then each stage, in
-order, is done one way (the first variant whose conditions hold) or, for care steps, every way
-that holds; a step that another chosen step already says is merged into it; during an outage a
+order, is done one way (the first variant whose conditions hold, plus a commune's own steps
+marked "also") or, for care steps, every way that holds; a step that another chosen step already says is merged into it; during an outage a
 staff-only network step waits for the network; within a stage, steps follow the stage's moments
 (the order of a visit), then the items' `after`.
 """
@@ -86,14 +86,16 @@ class Engine:
         steps = []  # (stage id, parts, sources), in stage order then declaration order
         skipped = {}  # stage id → sources: skipped for now, and said so
         for stage, variants in self.stages:
+            done = False  # a one-way stage is done one way; a commune's own step ("also") joins it
             for when, any_, unless, variant in variants:
-                if when <= facts and (not any_ or any_ & facts) and not unless & facts:
-                    readings += [variant["reading"]] if variant["reading"] else []
-                    steps += [(stage["id"], step["items"], step["sources"]) for step in variant["steps"]]
-                    if variant["announce"]:
-                        skipped[stage["id"]] = variant["cites"]
-                    if stage["way"] == "one":
-                        break
+                if (done and not variant.get("also")) or not (
+                        when <= facts and (not any_ or any_ & facts) and not unless & facts):
+                    continue
+                readings += [variant["reading"]] if variant["reading"] else []
+                steps += [(stage["id"], step["items"], step["sources"]) for step in variant["steps"]]
+                if variant["announce"]:
+                    skipped[stage["id"]] = variant["cites"]
+                done = stage["way"] == "one" and not variant.get("also") or done
 
         items = self._merge(steps, strings, any(rule["defer_network"] for rule in matched))
         present = {part: item for item in items for part in item["parts"]}

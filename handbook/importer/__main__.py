@@ -27,6 +27,7 @@ from pathlib import Path
 
 from handbook.model.base import ID_RE
 
+from . import paths as path_proposals
 from . import propose
 from .errors import REPORT_BUG, SPLIT_PLAN, ReadError
 from .limits import MAX_COMMUNE_ID_CHARS, MAX_SLUG_CHARS, MAX_WRITTEN_BYTES, SITE_NAMES, megabytes
@@ -41,7 +42,7 @@ WHO_HEADING = re.compile(r"^(người(?! dân\b(?! tộc))|hộ|trẻ em|phụ n
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ("commune.toml", "plan.toml", "plan.original.txt", "situations.toml", "items.toml",
-             "locales/vi.toml")
+             "paths.toml", "locales/vi.toml")
 PHASE_WORDS = (  # a new action's stage, proposed from its words (the person confirms it)
     ("identify", ("giấy tờ tùy thân", "căn cước", "định danh", "xác minh", "dữ liệu dân cư")),
     ("account", ("tài khoản", "đăng nhập", "mật khẩu", "vneid")),
@@ -130,8 +131,9 @@ def run(file: Path, cid: str, root: Path) -> Result:
     if not (folder / "choices.toml").is_file():  # a person's file is copied as it is
         files["choices.toml"] = CHOICES
     _check_written(name, cid, files)
-    install(root, cid, files, model_module)
-    return Result(folder, report, stats)
+    built = install(root, cid, files, model_module)
+    pairs, stats["pairs"] = _pairs(cid, built)
+    return Result(folder, report + "\n" + "\n".join(pairs), stats)
 
 
 def known(model) -> tuple[list, list]:
@@ -189,10 +191,11 @@ def check_folder(folder: Path, cid: str) -> None:
                 raise ReadError(rel, "không phải tệp hay thư mục thường", "xóa nó khỏi thư mục")
 
 
-def install(root: Path, cid: str, files: dict[str, str], model_module) -> None:
+def install(root: Path, cid: str, files: dict[str, str], model_module):
     """Write everything into a fresh folder beside the commune's, keep what a person wrote in
     the old one (choices, translations, recordings), validate it as the build will, then swap it
-    in: never half a commune. Folders and files get the usual permissions (the umask's)."""
+    in: never half a commune. Folders and files get the usual permissions (the umask's). Returns the
+    commune's handbook as make site COMMUNE=ID builds it."""
     communes = root / "content" / "communes"
     folder = communes / cid
     staging = _fresh_folder(communes, f".{cid}-")
@@ -208,7 +211,7 @@ def install(root: Path, cid: str, files: dict[str, str], model_module) -> None:
                     shutil.copy2(path, staging / rel, follow_symlinks=False)
         try:  # as the whole handbook, and as this commune's own (make site COMMUNE=ID)
             model_module.load(root, extra_commune=(cid, staging))
-            model_module.load(root, extra_commune=(cid, staging), commune=cid)
+            built = model_module.load(root, extra_commune=(cid, staging), commune=cid)
         except model_module.ContentError as exc:  # name the folder it was to be, not the staging one
             shown, final = staging.relative_to(root).as_posix(), folder.relative_to(root).as_posix()
             message = str(exc).replace(str(staging), str(folder)).replace(shown, final)
@@ -222,6 +225,7 @@ def install(root: Path, cid: str, files: dict[str, str], model_module) -> None:
         _remove(old)
     finally:
         _remove(staging)
+    return built
 
 
 def _fresh_folder(parent: Path, prefix: str) -> Path:
@@ -313,7 +317,7 @@ def _read_choices(folder: Path) -> dict:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ReadError(shown, f"tệp lựa chọn không phải TOML hợp lệ ({exc})",
                         f"sửa dòng đó {keep}") from None
-    for table in ("situation", "item"):
+    for table in ("situation", "item", "path"):
         entries = data.get(table, {})
         if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
             raise ReadError(shown, f"[{table}] phải là các bảng [{table}.\"…\"], mỗi bảng một {table}",
@@ -336,6 +340,10 @@ CHOICE_KINDS = {
     ("item", "short"): (lambda v: isinstance(v, str), "một chuỗi"),
     ("item", "phase"): (lambda v: isinstance(v, str), "một chuỗi: mã một bước của hồ sơ"),
     ("item", "network"): (lambda v: isinstance(v, bool), "true hoặc false"),
+    ("path", "offered"): (lambda v: isinstance(v, bool), "true hoặc false"),
+    ("path", "cites"): (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                        "một danh sách mục của kế hoạch, ví dụ [\"III.1\"]"),
+    ("path", "reason"): (lambda v: isinstance(v, str) and v.strip() != "", "một câu: lời của kế hoạch"),
 }
 
 
@@ -443,7 +451,9 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     taken_iids = {iid for iid, i in model.items.items() if i.commune != cid}
     item_ids: dict[str, str] = {}  # a new action's text -> its id (one action, stated twice)
     sit_lines = ["# Các tình huống của kế hoạch, do `make import-plan` đề xuất (bản nháp cho đến khi người duyệt",
-                 "# xác nhận trong choices.toml). same_as: tình huống sổ tay đã biết mà trợ lý dẫn tới đây.", ""]
+                 "# xác nhận trong choices.toml). same_as: tình huống sổ tay đã biết mà trợ lý dẫn tới đây.",
+                 "# slip (tình huống mới): việc riêng của tình huống mà câu của nó, đúng lời kế hoạch, là dòng của",
+                 "# tình huống trên phiếu hỗ trợ (ki-ốt).", ""]
     item_lines = ["# Các việc cần làm của kế hoạch, do `make import-plan` đề xuất (bản nháp).",
                   "#   [[item]]   việc mới, dùng đúng câu của kế hoạch (locales/vi.toml), dẫn mục của câu đó",
                   "#   [[reuse]]  việc sổ tay đã biết (content/checklist.toml) mà kế hoạch này cũng nêu", ""]
@@ -460,6 +470,7 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
                "ghi `reviewed = true` ở đó."), ""]
     stats = {"situations": 0, "matched_situations": 0, "bullets": 0, "matched_bullets": 0, "new_items": 0,
              "sections": len({b.section for b in blocks} - {"front", "back"}), "procedures": 0}
+    resolved = []  # per situation: (proposal, same_as, [(sentence, the known actions it states)])
     for p in proposals:
         chosen = choice_sit.get(p.heading, {})
         same_as = chosen.get("same_as", p.same_as or "new")
@@ -484,12 +495,15 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
             report.append(f"- quy trình theo bước: {len(p.steps)} bước (mục {', '.join(p.steps)}) là một hướng "
                           "dẫn, mỗi bước một phần của nó; các việc của mọi bước là danh sách việc của hướng dẫn")
         checklist: list[str] = []
+        stated: list = []
+        resolved.append((p, same_as, stated))
         for bullet in p.bullets:
             stats["bullets"] += 1
             iid = item_ids.get(bullet.text) or _unique(f"{cid}-{slug(bullet.text)}", taken_iids)
             pick = choice_item.get(iid, {})
             matched = pick.get("reuse", [m for m, _ in bullet.matches])
             matched = [m for m in matched if m in model.items]
+            stated.append((bullet, matched))
             if matched:
                 stats["matched_bullets"] += 1
                 for m in matched:
@@ -546,7 +560,17 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
             sit_lines.append(f"question = {_q(question)}   # câu hỏi của trợ lý: \"who\" (ai cần hỗ trợ) "
                              "hoặc \"situation\" (chuyện gì đang xảy ra)")
             report.append(f"  - trợ lý của xã hỏi tình huống này trong câu “"
-                          f"{model.t('vi', 'questions', question, 'title')}”")
+                          f"{model.t('vi', 'questions', question, 'title')}”; đề xuất: câu trả lời này dùng chung "
+                          "được với mọi câu trả lời khác (xem mục “Từng cặp câu trả lời” ở cuối báo cáo)")
+            slip = next((i for i in checklist if i in new_items and not SUMMARY_LINE.match(new_items[i]["text"])
+                         and len(new_items[i]["text"].split()) <= slip_words()), "")
+            if slip:
+                sit_lines.append(f"slip = {_q(slip)}")
+                report.append(f"  - phiếu hỗ trợ ở ki-ốt ghi cho tình huống này: “{new_items[slip]['text']}” "
+                              "(đúng lời kế hoạch)")
+            else:
+                report.append("  - phiếu hỗ trợ ở ki-ốt không có dòng riêng cho tình huống này (kế hoạch không nêu "
+                              f"việc riêng nào của nó ngắn hơn {slip_words()} chữ); phiếu ghi các việc đã biết")
         sit_lines.append("")
         if same_as == "new":
             vi["situations"][sid] = {"title": p.heading, "summary": p.heading, "audience": p.heading}
@@ -562,6 +586,12 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
         report.append("## Các phần khác")
         report += [f"- mục {own}: cùng tiêu đề và nội dung với mục {cited} của một kế hoạch đã có trong sổ tay"
                    for cited, own in same.items()] + [""]
+    proposed = path_proposals.propose(model, blocks, resolved, same, choices.get("path", {}))
+    path_lines, path_report = _paths(cid, proposed, blocks, model)
+    files["paths.toml"] = "\n".join(path_lines)
+    report += path_report
+    vi["paths"] = {pp.id: {"reason": pp.reason} for pp in proposed if pp.offered}
+    stats["paths"] = {pp.id: (pp.reason, pp.sections) for pp in proposed if pp.offered}
     for iid, it in new_items.items():
         item_lines += ["[[item]]", f"id = {_q(iid)}", f"phase = {_q(it['phase'])}",
                        f"network = {'true' if it['network'] else 'false'}",
@@ -592,14 +622,96 @@ def _write_plan(cid, name, paras, blocks, proposals, commune, choices, model):
     return files, "\n".join(report), stats
 
 
+def _pairs(cid: str, model) -> tuple[list[str], dict]:
+    """The report's part on the commune's new answers with every other answer: proposed
+    compatible (the steps of both kept), unless a known rule settles the pair (a conflict, a
+    path or a fact that rules steps out, a one-way stage done the pair's way), as the pairs
+    table of /wizard/rules/ shows them for a person to confirm."""
+    from wizard.data import export  # noqa: PLC0415 - the wizard builds on the model
+    from wizard.pairs import pairs  # noqa: PLC0415
+
+    new = [a for q in model.wizard.questions for a in q.answers
+           if a in model.situations and model.situations[a].commune == cid]
+    lines = ["## Từng cặp câu trả lời", ""]
+    if not new:
+        return lines + ["Kế hoạch không có tình huống mới nào: các cặp câu trả lời là của sổ tay.", ""], {}
+    rows = pairs(export(model))
+    label = {a: model.t("vi", "answers", a, "label") for _, a in model.wizard.answers()}
+    settled: dict[str, list[str]] = {}
+    for answer in new:
+        mine = [r for r in rows if any(x.split(":", 1)[1] == answer for x in r["answers"])]
+        lost = [r for r in mine if r["conflicts"] or r["excluded"] or r["dropped"] or r["ways"] or r["unexplained"]]
+        settled[answer] = [next(x.split(":", 1)[1] for x in r["answers"] if x.split(":", 1)[1] != answer) for r in lost]
+        if not lost:
+            lines.append(f"- “{label[answer]}”: đề xuất dùng chung được với mọi câu trả lời khác ({len(mine)} cặp, "
+                         "không xung đột đã biết nào áp dụng): việc của cả hai câu trả lời đều được giữ.")
+            continue
+        how = []
+        for r in lost:
+            other = next(x.split(":", 1)[1] for x in r["answers"] if x.split(":", 1)[1] != answer)
+            why = [model.t("vi", "conflicts", c, "text") for c in r["conflicts"]]
+            why += [f"không làm {', '.join(i)} vì " + (model.t("vi", "facts", by.split(":", 1)[1], "label")
+                    if by.startswith("fact:") else model.t("vi", "paths", by.split(":", 1)[1], "title"))
+                    for by, i in r["excluded"].items()]
+            why += [f"bước “{model.t('vi', 'phases', st)}” làm theo một cách" for st in r["ways"]]
+            why += [f"mất việc không rõ lý do: {', '.join(r['unexplained'])}"] if r["unexplained"] else []
+            how.append(f"với “{label[other]}”: {'; '.join(why)}")
+        lines.append(f"- “{label[answer]}”: dùng chung được với các câu trả lời khác, trừ các cặp một quy tắc đã "
+                     "biết giải quyết — " + " · ".join(how))
+    lines += ["", "Xác nhận ở bảng “Từng cặp câu trả lời” của trang “Trợ lý quyết định thế nào” trong sổ tay của xã: "
+              f"chạy `make site COMMUNE={cid}` rồi mở /wizard/rules/#pairs (các cặp có câu trả lời mới ghi “Đề xuất của "
+              "chương trình nhập, chờ người duyệt xác nhận” cho đến khi ghi `reviewed = true` trong choices.toml).", ""]
+    return lines, settled
+
+
+def _paths(cid: str, proposed, blocks, model) -> tuple[list[str], list[str]]:
+    """paths.toml's lines and the report's part on the procedure paths."""
+    lines = ["# Các cách xử lý (procedure paths) của trợ lý mà kế hoạch của xã nêu căn cứ, do `make import-plan`",
+             "# đề xuất (bản nháp). cites: các mục của kế hoạch làm căn cứ; lý do trợ lý nêu là lời của kế hoạch trong",
+             "# các mục đó: locales/vi.toml [paths.MÃ] reason. Cách nào kế hoạch không nêu căn cứ thì không có ở đây:",
+             "# trợ lý của xã không đưa ra cách đó. Xã không thêm cách mới; sửa trong choices.toml [path.\"MÃ\"].", ""]
+    report = ["## Các cách xử lý của trợ lý", ""]
+    sections = {b.section for b in blocks}
+    offered = [p for p in proposed if p.offered]
+    default = model.wizard.default
+    fallback = (f"trợ lý dùng cách “{model.t('vi', 'paths', default, 'title')}” (cách mặc định), với lý do của cách đó"
+                if any(p.id == default for p in offered) else
+                "trợ lý không nêu cách xử lý nào, cũng không nêu lý do: chỉ đưa ra các việc kế hoạch nêu")
+    for p in proposed:
+        title = model.t("vi", "paths", p.id, "title")
+        by = " (do người duyệt chọn trong choices.toml)" if p.chosen else f" — {p.why}"
+        problem = path_proposals.check_choice(cid, p, blocks, sections) if p.chosen else None
+        if problem:
+            raise ReadError(f"content/communes/{cid}/choices.toml", f"[path.{_q(p.id)}] {problem}",
+                            "dùng đúng lời của kế hoạch trong các mục được dẫn (cites), hoặc dẫn mục có câu đó")
+        if p.offered:
+            lines += ["[[path]]", f"id = {_q(p.id)}", f"cites = {_list(f'{cid}:{s}' for s in p.sections)}", ""]
+            report.append(f"- **{title}** (`{p.id}`): có, căn cứ mục {', '.join(p.sections)}; trợ lý nêu lý do: "
+                          f"“{p.reason}”{by}")
+        else:
+            report.append(f"- **{title}** (`{p.id}`): không có ở xã này{by}; với câu trả lời dẫn tới cách này, "
+                          f"{fallback}")
+    report += ["", "Lý do là lời của kế hoạch; muốn dùng câu khác của cùng mục, hoặc không đưa ra một cách, ghi "
+               f"trong `content/communes/{cid}/choices.toml`: `[path.\"MÃ\"]` reason = \"…\", cites = [\"MỤC\"], "
+               "offered = true|false.", ""]
+    return lines, report
+
+
+def slip_words() -> int:
+    from handbook.model.procedure import SLIP_WORDS
+    return SLIP_WORDS
+
+
 def _confirmed(choices: dict) -> str:
     """What the person wrote in choices.toml, said for the report of a reviewed import."""
     situations, items = choices.get("situation", {}), choices.get("item", {})
-    if not situations and not items:
+    if not situations and not items and not choices.get("path"):
         return "Người duyệt giữ nguyên mọi đề xuất."
     parts = [f"tình huống “{h}” → {v['same_as'] if v.get('same_as') != 'new' else 'mới'}"
              for h, v in situations.items() if "same_as" in v]
     parts += [f"việc `{i}`: " + ", ".join(f"{k} = {v}" for k, v in values.items()) for i, values in items.items()]
+    parts += [f"cách xử lý `{i}`: " + ", ".join(f"{k} = {v}" for k, v in values.items())
+              for i, values in choices.get("path", {}).items()]
     return "Người duyệt đã chọn: " + "; ".join(parts) + "."
 
 
@@ -633,6 +745,9 @@ CHOICES = "\n".join([
     "#   [item.\"MÃ\"]              reuse = [\"MÃ-VIỆC\", …] (việc đã biết; [] nếu là việc mới), short = \"…\" (tên",
     "#                            ngắn), phase = \"BƯỚC\" (bước của hồ sơ: on-arrival, identify, prepare, account,",
     "#                            submit, payment, result, when-back-online), network = true|false (cần mạng)",
+    "#   [path.\"MÃ\"]              cách xử lý của trợ lý (urgent-direct, paper-first, assisted-online, guided-online):",
+    "#                            offered = true|false (có đưa ra ở xã này không), cites = [\"MỤC\", …] (mục làm căn",
+    "#                            cứ), reason = \"…\" (lý do trợ lý nêu: đúng lời kế hoạch trong các mục đó)",
     "",
     "reviewed = false", ""])
 

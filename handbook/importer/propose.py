@@ -35,9 +35,6 @@ DOMINATED = 0.25        # an action this far below the best one of its sentence 
 COPY_MATCH = 0.8        # a bullet this close to the action's source sentence …
 COPY_ITEM = 0.2         # … needs only this share of the action's words
 MEANING_MATCH = 0.6     # concepts of the headings (lexicon): at least this to be the same situation
-# A narrower notion of the lexicon and the broader one a situation may name instead: a plan's
-# "khiếm thính, khó nói" is the handbook's "người khuyết tật".
-BROADER = {"hearing": "disabled", "speech": "disabled", "vision": "disabled", "mobility": "disabled"}
 # The known situation a commune's numbered procedure for vulnerable people ("Bước 1 … Bước 6")
 # stands for, unless its heading names another: the handbook's on-the-spot, all-in service.
 PROCEDURE_SITUATION = "full-service"
@@ -90,6 +87,9 @@ class Meaning:
     def __init__(self, lexicon=None):
         self.phrases: dict[tuple[str, ...], tuple[str, str]] = {}
         self.situational: set[str] = set()
+        # a narrower notion → the broader one a situation may name instead (content/lexicon.toml
+        # kind_of): a plan's "khiếm thính, khó nói" is the handbook's "người khuyết tật"
+        self.broader: dict[str, str] = lexicon.broader() if lexicon is not None else {}
         for concept in getattr(lexicon, "concepts", ()):
             if concept.guides:  # a notion of who needs help or what happens (not a glossary term only)
                 self.situational.add(concept.id)
@@ -177,7 +177,8 @@ def situations(blocks: list[Block], known: list[KnownSituation], items: list[Kno
                lexicon=None) -> list[Proposal]:
     """The plan's situations: a heading with actions of its own (directly, in numbered paragraphs,
     or under role headings such as 'Kịch bản' / 'Phương án hỗ trợ'), not a structural part; a
-    heading whose parts are the steps of one procedure ("Bước 1 …") is one situation."""
+    heading whose parts are the steps of one procedure ("Bước 1 …") is one situation, and so are
+    steps that are the plan's top level, under no heading."""
     meaning = Meaning(lexicon)
     for item in items:
         item.meaning(meaning)
@@ -185,7 +186,12 @@ def situations(blocks: list[Block], known: list[KnownSituation], items: list[Kno
     sections = list(dict.fromkeys(b.section for b in blocks if b.section not in ("front", "back")))
     heads = {b.section: b for b in blocks if b.kind in ("h2", "h3", "h4")}
     out = []
+    top = top_steps(blocks, sections)
+    if top:
+        out.append(_top_procedure(blocks, sections, top, known, items, meaning, weight))
     for section, head in heads.items():
+        if section.split(".")[0] in top:
+            continue  # a step of the top-level procedure, or a part of one
         title = heading_text(head.vi)
         if STEP_RE.match(head.vi) and section.count(".") and section.rsplit(".", 1)[0] in heads:
             continue  # a step of the procedure above it
@@ -241,6 +247,42 @@ def situations(blocks: list[Block], known: list[KnownSituation], items: list[Kno
     return out
 
 
+def top_steps(blocks: list[Block], sections: list[str]) -> tuple[str, ...]:
+    """The sections of a procedure written as the plan's top level ("Bước 1: …" to "Bước N: …",
+    under no heading): two or more, and every top-level section one of them."""
+    first = {}
+    for b in blocks:
+        first.setdefault(b.section, b.vi)
+    top = [s for s in sections if "." not in s]
+    if len(top) >= 2 and all(STEP_RE.match(first[s]) for s in top):
+        return tuple(top)
+    return ()
+
+
+def _top_procedure(blocks, sections, top, known, items, meaning, weight) -> Proposal:
+    """A procedure that is the plan itself ("Bước 1 … Bước N" under no heading): one guide whose
+    parts are the steps, the commune's procedure for vulnerable people (the handbook's
+    on-the-spot, all-in service). Its heading is the plan's title (the plan's words for what the
+    procedure is), else its first and last steps."""
+    inner = [s for s in sections if s.split(".")[0] in top]
+    bullets = [Bullet(b.section, b.vi, b.where) for b in blocks
+               if b.section in inner and b.kind in ("li", "p") and is_action(b.vi)]
+    for bullet in bullets:
+        bullet.matches, bullet.why = match_items(bullet.text, items, meaning, weight)
+    firsts = {}
+    for b in blocks:
+        firsts.setdefault(b.section, b)
+    titles = [b.vi for b in blocks if b.section == "front" and b.kind == "title"]
+    span = f"{firsts[top[0]].vi.split(':')[0]} … {firsts[top[-1]].vi.split(':')[0]}"
+    heading = " ".join(titles[1:]) or span
+    name = _title(known, PROCEDURE_SITUATION)
+    same_as = PROCEDURE_SITUATION if any(k.id == PROCEDURE_SITUATION for k in known) else None
+    why = (f"các bước {span} là cả kế hoạch, không nằm dưới tiêu đề nào: đó là quy trình hỗ trợ người dân yếu "
+           f"thế của chính xã, một hướng dẫn, mỗi bước một phần, ứng với tình huống “{name}” của sổ tay"
+           if same_as else "quy trình theo bước của xã: một hướng dẫn, mỗi bước một phần")
+    return Proposal(top[0], heading, firsts[top[0]].where, same_as, 1.0, top, (), bullets, why, top)
+
+
 def is_action(text: str) -> bool:
     """A sentence that may state an action: not a team's leader or members, not a lead-in."""
     return not ROSTER_RE.match(text) and not text.rstrip().endswith(":")
@@ -263,7 +305,7 @@ def best_situation(title: str, known: list[KnownSituation], meaning: Meaning | N
         theirs: dict[str, str] = {}
         for t in k.texts:
             theirs.update(meaning.notions(t))
-        by_meaning, shared = _same_notions(notions, theirs)
+        by_meaning, shared = _same_notions(notions, theirs, meaning.broader)
         scored.append((max(by_words, by_meaning), by_words >= by_meaning, k, shared))
     scored.sort(key=lambda x: -x[0])
     if not scored:
@@ -285,15 +327,16 @@ def best_situation(title: str, known: list[KnownSituation], meaning: Meaning | N
     return None, round(score, 2), f"không trùng tình huống nào của sổ tay{near}"
 
 
-def _same_notions(mine: dict[str, str], theirs: dict[str, str]) -> tuple[float, list[str]]:
+def _same_notions(mine: dict[str, str], theirs: dict[str, str], broader: dict[str, str],
+                  ) -> tuple[float, list[str]]:
     """How far two headings name the same notions (a Dice over them, a narrower notion such as
     "khiếm thính" counting as the broader "khuyết tật" it is a kind of), and the words of mine
     that did."""
     if not mine or not theirs:
         return 0.0, []
-    covered = [c for c in mine if c in theirs or BROADER.get(c) in theirs]
-    broader = set(mine) | {BROADER[c] for c in mine if c in BROADER}
-    covered_theirs = [c for c in theirs if c in broader]
+    covered = [c for c in mine if c in theirs or broader.get(c) in theirs]
+    named = set(mine) | {broader[c] for c in mine if c in broader}
+    covered_theirs = [c for c in theirs if c in named]
     return (len(covered) + len(covered_theirs)) / (len(mine) + len(theirs)), [mine[c] for c in covered]
 
 

@@ -3,12 +3,19 @@
     commune.toml        its profile (the same fields as content/communes/ID.toml)
     plan.toml           its plan's blocks (as content/plans/ID.toml); plan.original.txt beside it
     situations.toml     its situations ([[situation]] as content/situations.toml, plus `same_as`:
-                        the known situation whose wizard answers lead to this guide)
+                        the known situation whose wizard answers lead to this guide; for a new
+                        one, `question` and `slip`: its own action whose sentence is its line on
+                        the citizen's support slip)
     items.toml          its new checklist actions ([[item]], ids starting with ID-; `wizard = false`:
                         a principle or a summary the guide shows and the wizard does not), and the
                         known actions its plan states too ([[reuse]]: id, cites)
-    locales/LANG.toml   the wording of its plan, situations and items (vi: the plan's words);
-                        a string a translation lacks is shown in Vietnamese, marked
+    paths.toml          the procedure paths its plan gives a basis for ([[path]]: id of a path of
+                        content/wizard.toml, cites: the sections of its plan that give it); a
+                        path not listed is not offered there (a commune adds no path)
+    locales/LANG.toml   the wording of its plan, situations and items (vi: the plan's words), and
+                        of each path's reason ([paths.ID] reason: the plan's words, from the
+                        sections it cites); a string a translation lacks is shown in Vietnamese,
+                        marked
     choices.toml        what a person confirmed; `reviewed = false` (or absent) marks it a draft
 
 ``make import-plan`` writes such a folder; adding a commune this way touches no shared file.
@@ -17,7 +24,9 @@ Each file is validated here, with the same messages (file, line, fix) as the sha
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +39,7 @@ from .records import Item, Situation
 if TYPE_CHECKING:  # pragma: no cover
     from .reader import Reader
 
-FILES = ("commune.toml", "plan.toml", "situations.toml", "items.toml")
+FILES = ("commune.toml", "plan.toml", "situations.toml", "items.toml", "paths.toml")
 MAX_STEPS = 6
 
 
@@ -145,7 +154,8 @@ def load_situations(loader: "Reader", situations: dict, items: dict) -> None:
             line = starts[n] if n < len(starts) else None
             if not loader.fields(src, line, raw, {"id": str, "plan": str, "section": str, "staff": list,
                                                   "checklist": list, "steps": list, "pictogram": str},
-                                 {"support": list, "same_as": str, "question": str}, _label("situation", n, raw)):
+                                 {"support": list, "same_as": str, "question": str, "slip": str},
+                                 _label("situation", n, raw)):
                 continue
             sid = raw["id"]
             what = f"situation '{sid}'"
@@ -182,9 +192,71 @@ def load_situations(loader: "Reader", situations: dict, items: dict) -> None:
                               "a situation that is a known one (same_as) has its answers already")
                 else:
                     loader.answer_questions[sid] = raw["question"]
+            slip = raw.get("slip", "")
+            if slip and (same_as or slip not in raw["checklist"] or slip not in items
+                         or items[slip].commune != cid or not items[slip].wizard):
+                src.error(src.find("slip", line or 1),
+                          f"{what}: slip '{slip}' is not one of its own actions in the wizard",
+                          "name an item of its checklist defined in this folder's items.toml (not wizard = false), "
+                          "whose sentence is its line on the support slip; a known situation (same_as) has its "
+                          "lines already")
+                slip = ""
             situations[sid] = Situation(sid, cid, raw["section"], tuple(raw["staff"]), tuple(raw.get("support", [])),
                                         tuple(raw["checklist"]), tuple(raw["steps"]), (), raw["pictogram"],
-                                        same_as=same_as, commune=cid)
+                                        same_as=same_as, commune=cid, slip=slip)
+
+
+def load_paths(loader: "_Loader") -> dict[str, dict[str, tuple]]:
+    """Each folder's procedure paths (paths.toml): commune → path id → the sections of its own
+    plan that give it. A folder without the file offers no path (its wizard gives none)."""
+    out: dict[str, dict[str, tuple]] = {}
+    known = [p.id for p in loader.wizard.paths]
+    for cid, folder in folders(loader).items():
+        out[cid] = {}
+        path = folder / "paths.toml"
+        if not path.is_file():
+            continue
+        src = Source(loader.root, path, loader.problems)
+        if not src.ok or not loader.fields(src, 1, src.data, {}, {"path": "tables"}, f"{cid}/paths.toml"):
+            continue
+        starts = src.table_starts("path")
+        for n, raw in enumerate(src.data.get("path", [])):
+            line = starts[n] if n < len(starts) else None
+            if not loader.fields(src, line, raw, {"id": str, "cites": list}, {}, _label("path", n, raw)):
+                continue
+            pid = raw["id"]
+            if pid not in known:
+                src.error(src.find_key("id", line or 1) or line, f"path '{pid}' is not a path of the wizard",
+                          f"use one of: {', '.join(known)} (a commune's plan gives a basis for the handbook's "
+                          "paths; it adds none)")
+                continue
+            if pid in out[cid]:
+                src.error(line, f"path '{pid}' is listed twice", "list each path once")
+                continue
+            out[cid][pid] = _own_cites(loader, src, line, raw["cites"], cid, f"path '{pid}'")
+    return out
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+_PIECE = re.compile(r"(?<=[.;:!?…])\s+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def not_in_plan(text: str, plan, sections) -> str | None:
+    """None when every piece of ``text`` (split after . ; : ! ? …) is a run of words of one block
+    of ``sections`` (or their subsections), headings included: the plan's own words, whatever the
+    case and punctuation; else the first piece that is not."""
+    blocks = [_tokens(b.vi) for b in plan.blocks
+              if any(b.section == x or b.section.startswith(x + ".") for x in sections)]
+    for piece in _PIECE.split(text.strip()):
+        words = _tokens(piece)
+        if words and not any(block[i:i + len(words)] == words for block in blocks
+                             for i in range(len(block) - len(words) + 1)):
+            return piece
+    return None
 
 
 def wizard_answers(loader: "Reader", wizard, procedure):
@@ -192,7 +264,8 @@ def wizard_answers(loader: "Reader", wizard, procedure):
     the answer is the situation (its id, its pictogram, its title as the label), asked under
     ``question`` ("situation" unless its situations.toml says "who"), with a rule citing its
     section and leading to its guide; its actions join the procedure in their own stages, when
-    that answer is given, citing their own sections. Nothing shared is edited: in another
+    that answer is given, citing their own sections (in a one-way stage, added to the way the
+    stage is done for the answers given, not in place of it). Nothing shared is edited: in another
     commune's handbook these cite nothing and go, like every citation of another plan."""
     from .records import Rule  # noqa: PLC0415
 
@@ -227,32 +300,23 @@ def wizard_answers(loader: "Reader", wizard, procedure):
                 continue
             cites = tuple(c for c in item.cites if c.plan == s.plan) or (s.citation,)
             added.setdefault(item.phase, []).append((leads, iid, cites))
+    # a new situation's line on the citizen's slip: the sentence of its own action (the plan's
+    # words), shown whenever that action is in the procedure; first, as the person chose it
+    slip = tuple(procedure_module.SlipLine(s.id, (s.slip,)) for s in own if s.slip and s.id in loader.answer_ids)
     stages = []
     for stage in procedure.stages:
         variants = list(stage.variants)
-        mine = []
+        # in a one-way stage, the commune's own action joins the way the stage is done ("also"),
+        # whichever it is, except while a way skips the stage (the account: during an outage, the
+        # file is on paper; in an emergency, staff do the procedure directly)
+        skipped = tuple(dict.fromkeys(c for v in variants if not v.steps for c in v.when))
         for conditions, iid, cites in added.get(stage.id, []):
-            # a one-way stage already done a way for these answers: that way does it too
-            named = [n for n, v in enumerate(variants) if set(conditions) & {*v.when, *v.any}]
-            if stage.way == "one" and named:
-                for n in named:
-                    v = variants[n]
-                    variants[n] = replace(v, steps=v.steps + ((iid,),), sources=v.sources + (cites,),
-                                          cites=tuple(dict.fromkeys(v.cites + cites)))
-            else:
-                mine.append(procedure_module.Variant(stage.id, (), conditions, (), ((iid,),), cites, (cites,)))
-        if not mine:
-            stages.append(replace(stage, variants=tuple(variants)))
-            continue
-        if stage.way == "all":
-            variants += mine
-        else:  # before the ways that stand on a path alone: the commune's answer is more specific
-            at = next((n for n, v in enumerate(variants)
-                       if not [c for c in (*v.when, *v.any) if not c.startswith(("path:", "fact:"))]), len(variants))
-            variants[at:at] = mine
+            variants.append(procedure_module.Variant(
+                stage.id, (), conditions, skipped if stage.way == "one" else (), ((iid,),), cites, (cites,),
+                also=stage.way == "one"))
         stages.append(replace(stage, variants=tuple(variants)))
     wizard = replace(wizard, questions=tuple(questions[q.id] for q in wizard.questions), rules=tuple(rules))
-    return wizard, replace(procedure, stages=tuple(stages))
+    return wizard, replace(procedure, stages=tuple(stages), slip=slip + procedure.slip)
 
 
 def merge_strings(loader: "Reader", sources: dict) -> set[tuple[str, ...]]:
@@ -267,21 +331,48 @@ def merge_strings(loader: "Reader", sources: dict) -> set[tuple[str, ...]]:
                   for key in ("title", "summary", "audience")}
         owned |= {("items", iid, key) for iid, i in loader.items.items() if i.commune == cid
                   for key in ("text", "short")}
+        paths = getattr(loader, "commune_paths", {}).get(cid, {})
+        reasons = {("paths", pid, "reason"): ("commune_paths", cid, pid, "reason") for pid in paths}
+        owned |= set(reasons.values())
         for lang, src in sources.items():
             path = folder / "locales" / f"{lang}.toml"
             if not src.ok or not path.is_file():
+                if lang == loader.languages[0] and paths and src.ok:
+                    Source(loader.root, folder / "paths.toml", loader.problems).error(
+                        1, f"the paths of {cid}/paths.toml have no reason",
+                        f"write {cid}/locales/{lang}.toml with [paths.ID] reason = \"…\" (the plan's words)")
                 continue
             mine = Source(loader.root, path, loader.problems)
             if not mine.ok:
                 continue
             for key, value in _leaves(mine.data):
-                if key not in owned:
+                if key in reasons:  # a path's reason in this commune: its own, kept apart from the shared one
+                    if lang == loader.languages[0] and cid in loader.plans and isinstance(value, str):
+                        _check_reason(mine, key, value, loader.plans[cid], paths[key[1]])
+                    _put(src.data, reasons[key], value)
+                elif key not in owned:
                     mine.error(mine.key_line(key[:-1], key[-1]), f"string {'.'.join(key)} is not this commune's",
-                               f"a commune's locales hold only its plan ({cid}), its situations and items")
+                               f"a commune's locales hold only its plan ({cid}), its situations and items, and "
+                               f"the reasons of the paths of its paths.toml ({', '.join(paths) or 'none'})")
                 else:
                     _put(src.data, key, value)
-    # a commune's own situation is an answer of its wizard: its label is the situation's title
+            if lang == loader.languages[0]:
+                for key, target in reasons.items():
+                    if key not in dict(_leaves(mine.data)):
+                        mine.error(mine.key_line(key[:-1]) or len(mine.lines) or None,
+                                   f"path '{key[1]}' ({cid}/paths.toml) has no reason",
+                                   f'add [paths.{key[1]}] reason = "…": the words of the plan\'s section that '
+                                   "gives the path")
+                        _put(src.data, target, "…")  # reported once, here
+    # a commune's own situation is an answer of its wizard: its label is the situation's title;
+    # its line on the support slip is the sentence of its own action that situations.toml names
     for sid, s in loader.situations.items():
+        if s.commune and s.slip:
+            owned.add(("slip_lines", sid, "text"))
+            for src in sources.values():
+                text = src.data.get("items", {}).get(s.slip, {}).get("text") if src.ok else None
+                if text:
+                    _put(src.data, ("slip_lines", sid, "text"), text)
         if s.commune and not s.same_as:
             owned.add(("answers", sid, "label"))
             for src in sources.values():
@@ -300,20 +391,57 @@ def merge_strings(loader: "Reader", sources: dict) -> set[tuple[str, ...]]:
     return owned
 
 
+def own_paths(model, cid: str, paths: dict) -> tuple[tuple, dict]:
+    """A commune folder's procedure paths, in the shared order, citing its own sections, and the
+    strings with each one's reason in its plan's words (a path its plan gives no basis for is not
+    there: the answers that lead to it take the default path, if that one is there)."""
+    out = tuple(replace(p, cites=paths[p.id]) for p in model.wizard.paths if p.id in paths)
+    strings = {}
+    for lang, texts in model.strings.items():
+        own = texts.get("commune_paths", {}).get(cid, {})
+        strings[lang] = {**texts, "paths": {**texts["paths"], **{
+            pid: {**texts["paths"][pid], "reason": own[pid]["reason"]} for pid in paths if pid in own}}}
+    return out, strings
+
+
+def unannounced(procedure):
+    """A commune folder's procedure says nothing its plan does not: a stage skipped for now (the
+    account, during an outage) is skipped without the handbook's sentence about it."""
+    return replace(procedure, stages=tuple(
+        replace(stage, variants=tuple(replace(v, announce=False) for v in stage.variants))
+        for stage in procedure.stages))
+
+
+def _check_reason(src: Source, key: tuple[str, ...], value: str, plan, cites) -> None:
+    """A path's reason in a commune is its plan's own words, from the sections the path cites."""
+    sections = [c.section for c in cites]
+    piece = not_in_plan(value, plan, sections)
+    if piece is not None:
+        src.error(src.key_line(key[:-1], key[-1]),
+                  f"[paths.{key[1]}] reason: “{piece[:80]}” is not in section {', '.join(sections)} of plan "
+                  f"'{plan.id}'",
+                  "use the plan's own words from the sections the path cites (paths.toml), or cite the section "
+                  "that says it")
+
+
 def translate_citations(model, keep: set[str]) -> tuple[dict, dict]:
-    """For a commune whose plan maps to known situations: (known section → its own section,
+    """For a commune whose plan maps to known situations: (known section → its own sections,
     known guide → its own guide). A rule or a procedure variant citing a known situation's
-    section stands, in this commune's handbook, on the section of its plan for that situation."""
-    sections: dict[tuple[str, str], tuple[str, str]] = {}
+    section stands, in this commune's handbook, on the section of its plan for that situation:
+    its section, and the parts it quotes that are not inside it (the steps of a procedure that
+    is the plan's top level, "Bước 1 … Bước N" under no heading)."""
+    sections: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
     guides: dict[str, str] = {}
     for plan in (p for pid, p in model.plans.items() if pid in keep):
         for cited, own in plan.same_sections.items():
             known_plan, _, known_section = cited.partition(":")
-            sections[(known_plan, known_section)] = (plan.id, own)
+            sections[(known_plan, known_section)] = ((plan.id, own),)
     for s in model.situations.values():
         if s.plan in keep and s.same_as and s.same_as in model.situations:
             k = model.situations[s.same_as]
             guides[k.id] = s.id
+            extent = (s.section, *(x for x in (*s.staff, *s.support)
+                                   if x != s.section and not x.startswith(s.section + ".")))
             for sec in (k.section, *k.staff, *k.support):
-                sections[(k.plan, sec)] = (s.plan, s.section)
+                sections[(k.plan, sec)] = tuple((s.plan, x) for x in dict.fromkeys(extent))
     return sections, guides

@@ -8,7 +8,9 @@ the search index only (handbook/search_index.py), never in a page's visible text
 
 Each word leads to one concept: the same word (folded: "mù" and "mu" are one) in two concepts
 is refused, as is a word that is not letters and digits, a guide or a term that does not exist,
-and a concept that leads nowhere or has no word.
+and a concept that leads nowhere or has no word. ``kind_of`` names the broader concept a
+narrower one is a kind of (hearing, speech, vision and mobility are kinds of disability): one
+level, a concept of this file that is not itself a kind of another.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def load(loader: Reader) -> Lexicon:
     if tables is None:
         return Lexicon()
     languages = list(loader.languages)
-    optional = {"guides": list, "terms": list, **{lang: list for lang in languages}}
+    optional = {"guides": list, "terms": list, "kind_of": str, **{lang: list for lang in languages}}
     concepts: dict[str, Concept] = {}
     # each word's folded form → (concept, language, line, word as written): one word, one concept
     seen: dict[tuple[str, ...], tuple[str, str, int | None, str]] = {}
@@ -84,7 +86,22 @@ def load(loader: Reader) -> Lexicon:
             src.error(line, f"{what} has no words",
                       f"list the words people say for it in a language: {languages[0] if languages else 'vi'} "
                       '= ["…"]')
-        concepts[cid] = Concept(cid, tuple(guides), tuple(terms), tuple(words))
+        concepts[cid] = Concept(cid, tuple(guides), tuple(terms), tuple(words), raw.get("kind_of", ""))
+    lines = {raw.get("id"): line for line, raw in tables}
+    for concept in concepts.values():
+        if not concept.kind_of:
+            continue
+        at = src.find_key("kind_of", lines.get(concept.id) or 1) or lines.get(concept.id)
+        narrower = [c.id for c in concepts.values() if c.kind_of == concept.id]
+        if concept.kind_of not in concepts or concept.kind_of == concept.id:
+            src.error(at, f"concept '{concept.id}': kind_of '{concept.kind_of}' is not another concept",
+                      f"name the broader concept it is a kind of, one of: "
+                      f"{', '.join(c for c in concepts if c != concept.id)}")
+        elif narrower:  # one level: a broader concept is not itself a kind of another
+            src.error(at, f"concept '{concept.id}' is a kind of '{concept.kind_of}' and broader than "
+                      f"{', '.join(repr(n) for n in narrower)}: one level only",
+                      f"remove its kind_of, or write kind_of = \"{concept.kind_of}\" for "
+                      f"{', '.join(narrower)} too")
     return Lexicon(tuple(concepts.values()))
 
 

@@ -169,6 +169,7 @@ class Loader:
             self, procedure_src, self.answer_ids, [p.id for p in self.wizard.paths], self.wizard.default))
         if not self.problems:  # a commune's own situations: answers of its wizard, from its folder
             self.wizard, self.procedure = commune_folder.wizard_answers(self, self.wizard, self.procedure)
+        self.commune_paths = commune_folder.load_paths(self) if "wizard" not in self.unreliable else {}
         self.strings = strings.load(self)
         if not self.problems:
             self.secondary_checks()
@@ -178,7 +179,7 @@ class Loader:
                      self.glossary, self.communes, self.wizard, self.procedure, self.icon_sets, self.pictograms,
                      self.kiosk_idle_seconds, self.strings, untranslated=self.untranslated,
                      required=self.required_count, owned=self.owned, voices=self.voices,
-                     lexicon=self.lexicon)
+                     lexicon=self.lexicon, commune_paths=self.commune_paths)
 
 
     def secondary_checks(self) -> None:

@@ -34,9 +34,9 @@ def for_commune(model: Model, commune_id: str) -> Model:
             if c.plan in keep:
                 out.append(c)
                 continue
-            for (plan, section), (to_plan, to_section) in corresponding.items():
+            for (plan, section), targets in corresponding.items():
                 if c.plan == plan and (c.section == section or c.section.startswith(section + ".")):
-                    out.append(Citation(to_plan, to_section))
+                    out.extend(Citation(to_plan, to_section) for to_plan, to_section in targets)
                     break
         return tuple(dict.fromkeys(out))
 
@@ -54,16 +54,21 @@ def for_commune(model: Model, commune_id: str) -> Model:
     # a commune whose plan names none of the known situations (only its own) has no procedure
     # path: its handbook has its guides and plan, and a wizard that offers no path
     paths = tuple(replace(p, cites=cites(p.cites)) for p in wizard.paths if cites(p.cites))
+    own_paths = model.commune_paths.get(commune_id)
+    strings = model.strings
+    if own_paths is not None:  # a commune's own folder: the paths its plan gives, in its words
+        paths, strings = commune_folder.own_paths(model, commune_id, own_paths)
     path_ids = {p.id for p in paths}
     # without its own plan's default path, a commune's wizard names no path when no rule gives one
     default = wizard.default if wizard.default in path_ids else None
     rules = []
     for rule in wizard.rules:
         if cites(rule.cites):  # a rule whose path is not there proposes the default one instead
+            # (a commune's own folder: every path says its plan's reason, never the shared one)
             rules.append(replace(rule, cites=cites(rule.cites),
                                  guides=known(tuple(dict.fromkeys(guides.get(g, g) for g in rule.guides)), situations),
                                  path=rule.path if rule.path in path_ids else default,
-                                 reason=rule.reason if rule.path in path_ids else ""))
+                                 reason=rule.reason if rule.path in path_ids and own_paths is None else ""))
     answers = {r.when[0] for r in rules if len(r.when) == 1}  # an answer stays with its own rule
     rules = [r for r in rules if all(w in answers for w in r.when)]
     questions = tuple(q for q in (replace(q, answers=tuple(a for a in q.answers if (q.id, a) in answers))
@@ -76,10 +81,12 @@ def for_commune(model: Model, commune_id: str) -> Model:
                               defer_cites=cites(wizard.defer_cites), default=default, facts=facts)
     conditions = given | {f"path:{p}" for p in path_ids} | {f"fact:{f.id}" for f in facts}
     items = {iid: replace(i, after=known(i.after, items), covers=known(i.covers, items)) for iid, i in items.items()}
+    procedure = procedure_module.narrow(model.procedure, items, conditions, cites)
+    if own_paths is not None:
+        procedure = commune_folder.unannounced(procedure)
     return replace(model, plans={pid: p for pid, p in model.plans.items() if pid in keep}, items=items,
                    situations=situations, communes={commune.id: commune}, commune=commune,
                    glossary={tid: replace(t, seen_in=own(t.seen_in)) for tid, t in model.glossary.items()},
                    lexicon=model.lexicon.narrowed(guides, situations, model.glossary),
-                   wizard=narrowed_wizard,
-                   procedure=procedure_module.narrow(model.procedure, items, conditions, cites))
+                   wizard=narrowed_wizard, procedure=procedure, strings=strings)
 

@@ -37,6 +37,7 @@ class Variant:
     reading: str = ""  # the handbook's interpretation ([readings.ID])
     line: int | None = None
     announce: bool = False  # (no steps) the result says the stage is skipped for now: it needs the network
+    also: bool = False  # (a commune's own action, one-way stage) added to the way the stage is done
 
     @property
     def items(self) -> list[str]:

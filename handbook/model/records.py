@@ -82,6 +82,7 @@ class Situation:
     pictogram: str = ""
     same_as: str = ""  # a commune's guide for a known situation: its wizard answers lead here
     commune: str = ""  # a commune's own situation (content/communes/ID/situations.toml)
+    slip: str = ""  # (a commune's new situation) its own action whose sentence is its slip line
 
     @property
     def citation(self) -> Citation:
@@ -113,6 +114,7 @@ class Concept:
     guides: tuple[str, ...]
     terms: tuple[str, ...]
     words: tuple[tuple[str, tuple[str, ...]], ...]  # (language, its words); a language may have none
+    kind_of: str = ""  # the broader concept this one is a kind of ("khiếm thính" is a "khuyết tật")
 
     def words_in(self, lang: str) -> tuple[str, ...]:
         return dict(self.words).get(lang, ())
@@ -163,8 +165,13 @@ class Lexicon:
         (a known guide to the commune's own guide for it, ``guides``)."""
         return Lexicon(tuple(
             Concept(c.id, tuple(dict.fromkeys(g for g in (guides.get(x, x) for x in c.guides) if g in situations)),
-                    tuple(t for t in c.terms if t in glossary), c.words)
+                    tuple(t for t in c.terms if t in glossary), c.words, c.kind_of)
             for c in self.concepts))
+
+    def broader(self) -> dict[str, str]:
+        """Each concept that is a kind of another → that broader one (a plan's "khiếm thính, khó
+        nói" names kinds of the handbook's "người khuyết tật")."""
+        return {c.id: c.kind_of for c in self.concepts if c.kind_of}
 
 
 @dataclass(frozen=True)
@@ -285,6 +292,9 @@ class Model:
     voices: dict[str, str] = field(default_factory=dict)
     # the words people say for the field's notions, leading to guides and terms (content/lexicon.toml)
     lexicon: Lexicon = field(default_factory=Lexicon)
+    # a commune folder's procedure paths (its paths.toml): commune → path → its own sections; the
+    # reasons are strings at ("commune_paths", commune, path, "reason")
+    commune_paths: dict[str, dict[str, tuple[Citation, ...]]] = field(default_factory=dict)
 
     def centre(self, lang: str, commune: Commune) -> str:
         """"Trung tâm Phục vụ hành chính công xã Ngọk Réo", in ``lang``."""

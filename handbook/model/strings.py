@@ -56,6 +56,9 @@ def required(loader: Reader, lang: str) -> dict[tuple[str, ...], None]:
     for path in loader.wizard.paths:
         need("paths", path.id, "title")
         need("paths", path.id, "reason")
+    for cid, paths in getattr(loader, "commune_paths", {}).items():  # in a commune's own words
+        for pid in paths:
+            need("commune_paths", cid, pid, "reason")
     for reason in dict.fromkeys(r.reason for r in loader.wizard.rules if r.reason):
         need("reasons", reason, "text")
     for fact in loader.wizard.facts:

@@ -17,8 +17,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmarks (make bench), each beside a baseline from the same run")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))
-    parser.add_argument("--only", choices=["transfer"],
-                        help="one section only (its own build of the handbook and of the bare site), printed")
+    parser.add_argument("--only", choices=["transfer", "import"],
+                        help="one section only, printed (transfer: its own build of the handbook and of the bare "
+                             "site; import: each plan file to a built commune handbook)")
     parser.add_argument("--also", nargs=2, action="append", metavar=("LABEL", "SITE"), default=[],
                         help="with --only transfer: another built site measured in the same run (e.g. main's)")
     args = parser.parse_args()
@@ -58,9 +59,13 @@ def main() -> None:
 
 
 def only(args) -> None:
-    """``--only transfer``: the handbook and the bare site built once, then their pages' transfer."""
+    """``--only transfer``: the handbook and the bare site built once, then their pages' transfer;
+    ``--only import``: each plan file imported and built (``--runs`` times)."""
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        if args.only == "import":
+            print("\n".join(importing.lines(importing.bench_import(tmp, args.runs))))
+            return
         build.mkdocs_build(ROOT, tmp / "site")
         build.mkdocs_build(build.bare_site(tmp), tmp / "bare-site")
         others = {label: Path(path) for label, path in args.also}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,8 +21,10 @@ def bench_import(tmp: Path, runs: int = 3) -> dict:
     """`make import-plan`: seconds to import each plan file (median of ``runs``), seconds from the
     plan file to a built commune handbook with its counter cards (import + `make site COMMUNE=ID`:
     cards when Chromium is there, then `mkdocs build`; goal <= 30 s),
-    and the share of the plans' sentences matched to known checklist actions. Baseline, same run:
-    the build alone of an existing commune (ngok-reo) in the same project copy."""
+    the share of the plans' sentences matched to known checklist actions, and what the commune's
+    wizard offers: its answers, and each procedure path with the plan section its reason comes
+    from (its own words). Baseline, same run: the build alone of an existing commune (ngok-reo) in
+    the same project copy."""
     sys.path.insert(0, str(ROOT / "tests"))
     import plan_fixtures
 
@@ -65,11 +68,30 @@ def bench_import(tmp: Path, runs: int = 3) -> dict:
             sentences, matched = sentences + counts[0], matched + counts[1]
         out["files"][label] = {"import_s": round(statistics.median(times), 2),
                                "to_built_site_s": round(statistics.median(to_site), 2),
-                               "sentences": counts[0], "matched": counts[1]}
+                               "sentences": counts[0], "matched": counts[1], **_offered(project, cid)}
     out["existing_commune_build_s"] = round(statistics.median(baseline), 2)
     out["fixtures_matched_share"] = round(matched / sentences, 3) if sentences else 0.0
     out["fixtures_sentences"] = sentences
     return out
+
+
+def _offered(project: Path, cid: str) -> dict:
+    """An imported commune's wizard: its answers, and its paths with where each reason comes from."""
+    done = subprocess.run([sys.executable, "-c", OFFERED, cid], cwd=project, capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": str(project)})
+    return json.loads(done.stdout)
+
+
+OFFERED = """
+import json, sys
+from handbook.model import load
+cid = sys.argv[1]
+model = load(".", commune=cid)
+own = model.commune_paths.get(cid, {})
+print(json.dumps({"answers": sum(len(q.answers) for q in model.wizard.questions),
+                  "paths": {p.id: ("plan " + ", ".join(c.section for c in own[p.id])) if p.id in own else "shared"
+                            for p in model.wizard.paths}}))
+"""
 
 
 def lines(m: dict) -> list[str]:
@@ -77,6 +99,7 @@ def lines(m: dict) -> list[str]:
            f"fixtures' sentences matched to known actions: {m['fixtures_matched_share']:.0%} "
            f"of {m['fixtures_sentences']}"]
     for name, r in m["files"].items():
+        paths = ", ".join(f"{p} ({source})" for p, source in r["paths"].items()) or "none"
         out.append(f"  {name:24} import {r['import_s']} s, plan file to built commune with cards {r['to_built_site_s']} s, "
-                   f"{r['matched']}/{r['sentences']} sentences matched")
+                   f"{r['matched']}/{r['sentences']} sentences matched, {r['answers']} answers, paths: {paths}")
     return out
