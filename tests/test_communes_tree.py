@@ -202,3 +202,30 @@ def test_offline_per_commune_and_the_runtime_downloaded_once(browser, tree, tmp_
         context.close()
     finally:
         httpd.shutdown()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 740}, {"width": 1366, "height": 768}],
+                         ids=lambda v: f"{v['width']}x{v['height']}")
+def test_the_province_index_finds_a_commune_unaccented_with_no_axe_violations(browser, tree, viewport):
+    import serve
+    from test_a11y import violations
+
+    httpd = serve.start(tree, headers=tree / "_deploy" / "headers.json")
+    try:
+        # axe is injected as an inline script, which the page's policy rightly refuses
+        context = browser.new_context(viewport=viewport, bypass_csp=True)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
+        assert violations(page) == []
+        page.fill("#hb-find", "thai hoa")  # typed without accents: "Phường Thái Hòa"
+        shown = page.eval_on_selector_all("li[data-name]:not([hidden]) a", "els => els.map(e => e.getAttribute('href'))")
+        assert shown == ["thai-hoa/"]
+        assert page.inner_text("#hb-found").strip() == "1 xã, phường"
+        assert violations(page) == []
+        page.fill("#hb-find", "khong co xa nay")
+        assert page.eval_on_selector_all("li[data-name]:not([hidden])", "els => els.length") == 0
+        assert page.inner_text("#hb-found").strip() == "Không tìm thấy xã, phường nào"
+        context.close()
+    finally:
+        httpd.shutdown()
