@@ -150,6 +150,11 @@ class Source:
         pattern = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
         return [n for n, text in enumerate(self.lines, 1) if pattern.match(text)]
 
+    def entries(self, name: str) -> list[tuple[int | None, Any]]:
+        """Each ``[[name]]`` table with the line of its header (None when it cannot be found)."""
+        starts = self.table_starts(name)
+        return [(starts[n] if n < len(starts) else None, raw) for n, raw in enumerate(self.data.get(name, []))]
+
     def key_line(self, table: tuple[str, ...], key: str | None = None) -> int | None:
         """Best line for ``key`` inside the ``[a.b.c]`` table (or the table header itself)."""
         header = None

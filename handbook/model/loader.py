@@ -67,9 +67,7 @@ class Loader:
         if not src.ok or (not self.fields(src, 1, src.data, {name: "tables"}, {}, rel)
                           and not _is_kind(src.data.get(name), "tables")):
             return src, None
-        starts = src.table_starts(name)
-        return src, [(starts[n] if n < len(starts) else None, raw)
-                     for n, raw in enumerate(src.data.get(name, []))]
+        return src, src.entries(name)
 
     def tracked(self, name: str, loader):
         before = len(self.problems)

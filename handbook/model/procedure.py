@@ -263,9 +263,7 @@ def load(loader: "Reader", src: "Source", answers: dict[str, str], paths: list[s
         check_exclusions(src, stages, loader.wizard, default)
 
     conflicts: list[Conflict] = []
-    starts = src.table_starts("conflict")
-    for n, raw in enumerate(src.data.get("conflict", [])):
-        line = starts[n] if n < len(starts) else None
+    for n, (line, raw) in enumerate(src.entries("conflict")):
         if not loader.fields(src, line, raw, {"id": str, "when": list, "drop": list, "cites": list}, {},
                              f"conflict #{n + 1}"):
             continue
@@ -285,9 +283,8 @@ def load(loader: "Reader", src: "Source", answers: dict[str, str], paths: list[s
         conflicts.append(Conflict(raw["id"], when, tuple(raw["drop"]), cites))
 
     slip: list[SlipLine] = []
-    starts = src.table_starts("slip")
-    for n, raw in enumerate(src.data.get("slip", [])):
-        line = starts[n] if n < len(starts) else None
+    slip_lines: dict[str, int | None] = {}
+    for n, (line, raw) in enumerate(src.entries("slip")):
         if not loader.fields(src, line, raw, {"id": str, "items": list}, {"unless": list}, f"slip line #{n + 1}"):
             continue
         what = f"slip line '{raw['id']}'"
@@ -300,19 +297,18 @@ def load(loader: "Reader", src: "Source", answers: dict[str, str], paths: list[s
                 src.error(src.find(f'"{iid}"', line or 1), f"{what}: unknown item '{iid}'",
                           "use an id from content/checklist.toml")
         slip.append(SlipLine(raw["id"], tuple(raw["items"]), tuple(raw.get("unless", []))))
+        slip_lines.setdefault(raw["id"], line)
     ids = [s.id for s in slip]
-    for n, entry in enumerate(slip):
+    for entry in slip:
         for other in entry.unless:
             if other not in ids or other == entry.id:
-                src.error(src.find("unless", starts[n] if n < len(starts) else 1),
+                src.error(src.find("unless", slip_lines[entry.id] or 1),
                           f"slip line '{entry.id}': unless names '{other}', which is not another slip line",
                           f"use one of: {', '.join(i for i in ids if i != entry.id)}")
 
     provisos: list[Proviso] = []
-    starts = src.table_starts("proviso")
     stage_ids_ = [s.id for s in stages]
-    for n, raw in enumerate(src.data.get("proviso", [])):
-        line = starts[n] if n < len(starts) else None
+    for n, (line, raw) in enumerate(src.entries("proviso")):
         if not loader.fields(src, line, raw, {"id": str, "when": list, "start": str, "cites": list}, {},
                              f"proviso #{n + 1}"):
             continue
